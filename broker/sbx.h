@@ -1,0 +1,71 @@
+/* libsbx: run one program in a sandbox described by a policy (broker side).
+ *
+ * Lifecycle: load a policy (policies/policy.h: policy_load, policy_merge,
+ * policy_finalize), fill a struct sbx_run_opts, call sbx_run(), read the
+ * struct sbx_result, free the policy. The library never prints, never exits
+ * and keeps no global state; errors come back in struct sbx_error. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "sbx.pb-c.h"
+
+/* Exit codes of the sbx CLI besides the payload's own. */
+#define SBX_EXIT_FAILURE 125   /* sbx itself failed: bad input or setup */
+#define SBX_EXIT_NOEXEC 126    /* the program exists but cannot be run */
+#define SBX_EXIT_NOTFOUND 127  /* the program does not exist */
+
+enum sbx_verdict {
+	SBX_VERDICT_OK,  /* exited 0 */
+	SBX_VERDICT_RE,  /* exited non-zero */
+	SBX_VERDICT_SIG, /* killed by a signal */
+	SBX_VERDICT_TLE, /* CPU time limit */
+	SBX_VERDICT_WLE, /* wall time limit */
+	SBX_VERDICT_MLE, /* memory limit */
+	SBX_VERDICT_OLE, /* output limit */
+	SBX_VERDICT_SYS, /* forbidden system call */
+	SBX_VERDICT_ERR, /* sbx failed */
+};
+
+struct sbx_run_opts {
+	char *const *argv;  /* program and arguments; argv[0] is resolved on
+			     * the host through PATH when it has no '/' */
+	bool timings;       /* record per-step durations (sbx_result.timings) */
+};
+
+#define SBX_MAX_TIMINGS 32
+
+struct sbx_timing {
+	const char *step; /* static string */
+	uint64_t usec;
+};
+
+struct sbx_result {
+	enum sbx_verdict verdict;
+	int exit_code;        /* valid when the payload exited */
+	int signal;           /* valid when it was killed by a signal */
+	uint64_t wall_usec;   /* from payload start to its end */
+	uint64_t user_usec;   /* CPU of every process in the sandbox */
+	uint64_t sys_usec;
+	uint64_t maxrss_kib;  /* largest RSS of any process (rusage) */
+	uint64_t nvcsw, nivcsw;
+	unsigned n_timings;
+	struct sbx_timing timings[SBX_MAX_TIMINGS];
+};
+
+/* Runs opts->argv under policy (finalized by policy_finalize). Returns 0 when
+ * the payload ran (whatever its verdict) with *res filled, or a negative
+ * errno when sbx could not set up the sandbox, with err describing the step;
+ * res->verdict is then SBX_VERDICT_ERR and no process, mount or temporary
+ * file of the run remains. */
+int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
+	    struct sbx_result *res, struct sbx_error *err);
+
+/* The CLI's exit status for a result: the payload's exit code, 128+signal,
+ * or SBX_EXIT_FAILURE. */
+int sbx_exit_status(const struct sbx_result *res);
+
+/* "OK", "RE", ... */
+const char *sbx_verdict_name(enum sbx_verdict v);
