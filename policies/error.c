@@ -39,16 +39,26 @@ int sbx_err_errno(struct sbx_error *err, int code, const char *fmt, ...)
 
 int sbx_err_prefix(struct sbx_error *err, const char *fmt, ...)
 {
-	char prefix[SBX_ERR_MSG_MAX], old[SBX_ERR_MSG_MAX];
+	char out[SBX_ERR_MSG_MAX];
 	va_list ap;
+	int n;
 
 	if (!err)
 		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	n = vsnprintf(out, sizeof(out), fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > sizeof(out) - 3)
+		n = sizeof(out) - 3;
+	memcpy(out + n, ": ", 3);
+	n += 2;
+	size_t room = sizeof(out) - (size_t)n - 1;
+	size_t len = strnlen(err->msg, room);
+	memcpy(out + n, err->msg, len);
+	out[n + len] = '\0';
+	memcpy(err->msg, out, sizeof(out));
 	return err->code;
 }
 

@@ -1,0 +1,127 @@
+/* The clone (broker). All namespaces are created by a single clone3 with
+ * CLONE_NEWUSER among the flags: the kernel creates the user namespace
+ * first and makes it the owner of the others, so the child is PID 1 of the
+ * new pid namespace without an intermediate process. */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "syscalls.h"
+#include "userns.h"
+
+unsigned long launch_ns_flags(const Sbx__Policy *p)
+{
+	const Sbx__Namespaces *ns = p->namespaces;
+	unsigned long f = CLONE_NEWUSER;
+
+	if (ns->pid)
+		f |= CLONE_NEWPID;
+	if (ns->mount)
+		f |= CLONE_NEWNS;
+	if (ns->net && p->network->mode != SBX__NETWORK__MODE__HOST)
+		f |= CLONE_NEWNET;
+	if (ns->ipc)
+		f |= CLONE_NEWIPC;
+	if (ns->uts)
+		f |= CLONE_NEWUTS;
+	if (ns->cgroup)
+		f |= CLONE_NEWCGROUP;
+	return f;
+}
+
+static void clone_hint(struct sbx_error *err, int e)
+{
+	if (e == EPERM || e == ENOSPC || e == EUSERS || e == EACCES)
+		sbx_err_hint(err,
+			     "user namespaces look disabled: check sysctl "
+			     "user.max_user_namespaces (> 0), "
+			     "kernel.unprivileged_userns_clone (= 1, Debian "
+			     "kernels) and kernel.apparmor_restrict_"
+			     "unprivileged_userns (= 0, Ubuntu); `sbx doctor` "
+			     "checks them all");
+}
+
+static int do_clone(struct sandbox_config *cfg, struct launch *l,
+		    struct sbx_error *err)
+{
+	int pidfd = -1;
+	struct clone_args args = {
+		.flags = cfg->ns_flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = sys_clone3(&args);
+
+	if (pid < 0) {
+		int e = errno;
+		sbx_err_errno(err, -e, "clone3 into new namespaces");
+		clone_hint(err, e);
+		return -e;
+	}
+	if (pid == 0)
+		sandbox_main(cfg);
+	l->pid = pid;
+	l->pidfd = pidfd;
+	return 0;
+}
+
+int launch_sandbox(struct sandbox_config *cfg, struct launch *ret,
+		   struct sbx_error *err)
+{
+	int sv[2], sync[2];
+	int r;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return sbx_err_errno(err, -errno, "socketpair");
+	if (pipe2(sync, O_CLOEXEC) < 0) {
+		r = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return sbx_err_errno(err, r, "pipe2");
+	}
+	ret->chan = sv[0];
+	ret->sync_w = sync[1];
+	cfg->chan_fd = sv[1];
+	cfg->sync_fd = sync[0];
+	r = do_clone(cfg, ret, err);
+	close(sv[1]);
+	close(sync[0]);
+	if (r < 0)
+		goto fail;
+	r = userns_write_maps(ret->pid, cfg->policy->identity, cfg->host_root,
+			      err);
+	if (r < 0) {
+		sbx_err_prefix(err, "user namespace id maps");
+		goto fail;
+	}
+	if (write(ret->sync_w, "", 1) != 1) {
+		r = sbx_err_errno(err, -errno, "release the sandbox");
+		goto fail;
+	}
+	return 0;
+fail:
+	launch_cleanup(ret);
+	return r;
+}
+
+void launch_cleanup(struct launch *l)
+{
+	if (l->pidfd >= 0) {
+		siginfo_t si;
+		sys_pidfd_send_signal(l->pidfd, SIGKILL);
+		while (waitid(P_PIDFD, l->pidfd, &si, WEXITED) < 0 &&
+		       errno == EINTR)
+			;
+	}
+	close_and_reset(&l->pidfd);
+	close_and_reset(&l->chan);
+	close_and_reset(&l->sync_w);
+	l->pid = -1;
+}

@@ -1,0 +1,156 @@
+/* sbx_run: one sandboxed run from a finalized policy (broker). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "env.h"
+#include "launch.h"
+#include "program.h"
+#include "result.h"
+#include "sbx.h"
+#include "supervise.h"
+
+extern char **environ;
+
+static void env_freep(char ***p)
+{
+	env_free(*p);
+}
+
+static uint64_t mono_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void timing(struct sbx_result *res, const char *step, uint64_t *since)
+{
+	uint64_t now = mono_usec();
+
+	if (res->n_timings < SBX_MAX_TIMINGS)
+		res->timings[res->n_timings++] =
+			(struct sbx_timing){.step = step, .usec = now - *since};
+	*since = now;
+}
+
+/* A setup failure inside, as one error line with a hint where we know one. */
+static int setup_error(const struct chan_setup_error *e, struct sbx_error *err)
+{
+	sbx_err(err, -e->errnum, "%s: %s: %s", sandbox_step_name(e->step),
+		e->detail, strerror(e->errnum));
+	if (e->step == STEP_ROOT && e->errnum == EINVAL)
+		sbx_err_hint(err, "overlayfs in a user namespace needs Linux 5.11 "
+			     "or later; a read-only root (filesystem { "
+			     "read_only_root: true }) avoids it");
+	else if (e->step == STEP_BIND && e->errnum == ENOENT)
+		sbx_err_hint(err, "the bind source must exist on the host "
+			     "(or mark the mount optional)");
+	else if (e->step == STEP_EXEC && e->errnum == ENOENT)
+		sbx_err_hint(err, "a script's interpreter or a library may be "
+			     "missing inside the sandbox");
+	return err ? err->code : -e->errnum;
+}
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+/* Blocks the forwarded signals (restored by the caller from *old) and
+ * returns a signalfd for them. */
+static int block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return -errno;
+	int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0) {
+		int e = -errno;
+		sigprocmask(SIG_SETMASK, old, NULL);
+		return e;
+	}
+	return fd;
+}
+
+static int run_sandbox(struct sandbox_config *cfg, struct sbx_result *res,
+		       uint64_t *t, struct sbx_error *err)
+{
+	struct launch l = LAUNCH_INIT;
+	struct supervision s;
+	const Sbx__Limits *lim = cfg->policy->limits;
+	uint64_t wall = lim->has_wall_time_ms ?
+		lim->wall_time_ms + (lim->has_extra_time_ms ? lim->extra_time_ms : 0) : 0;
+	sigset_t old;
+	int sigfd = block_signals(&old);
+	int r;
+
+	if (sigfd < 0)
+		return sbx_err_errno(err, sigfd, "signalfd");
+	r = launch_sandbox(cfg, &l, err);
+	if (r == 0) {
+		timing(res, "launch", t);
+		r = supervise(&l, sigfd, wall, &s, err);
+		timing(res, "run", t);
+	}
+	launch_cleanup(&l);
+	close(sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0)
+		return r;
+	if (s.got_error)
+		return setup_error(&s.error, err);
+	result_fill(&s, lim, res);
+	if (res->verdict == SBX_VERDICT_ERR)
+		return sbx_err(err, -EPROTO, "the sandbox's init ended without "
+			       "a report (wait status %#x)", s.init_status);
+	return 0;
+}
+
+int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
+	    struct sbx_result *res, struct sbx_error *err)
+{
+	_cleanup_(env_freep) char **envp = NULL;
+	struct program prog;
+	struct sandbox_mount bind;
+	struct sandbox_config cfg = {.policy = policy};
+	uint64_t t = mono_usec();
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	res->verdict = SBX_VERDICT_ERR;
+	if (!opts->argv || !opts->argv[0])
+		return sbx_err(err, -EINVAL, "no program given");
+	envp = env_build(policy->environment, environ);
+	if (!envp)
+		return sbx_err(err, -ENOMEM, "building the environment");
+	r = program_resolve(opts->argv[0], env_get(envp, "PATH"), policy, &prog,
+			    err);
+	if (r < 0)
+		return r;
+	if (prog.needs_bind) {
+		bind = (struct sandbox_mount){.type = SBX__MOUNT__TYPE__RO_BIND,
+					      .source = prog.path,
+					      .destination = prog.path,
+					      .is_file = true};
+		cfg.extra_mounts = &bind;
+		cfg.n_extra_mounts = 1;
+	}
+	cfg.exec_path = prog.path;
+	cfg.argv = opts->argv;
+	cfg.envp = envp;
+	cfg.host_root = geteuid() == 0;
+	cfg.ns_flags = launch_ns_flags(policy);
+	timing(res, "prepare", &t);
+	r = run_sandbox(&cfg, res, &t, err);
+	if (r < 0)
+		res->verdict = SBX_VERDICT_ERR;
+	return r;
+}

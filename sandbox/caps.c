@@ -1,0 +1,67 @@
+/* Capability dropping with libcap-ng (payload, just before exec).
+ *
+ * Order matters: the bounding set can only shrink while CAP_SETPCAP is held,
+ * and the id switch needs CAP_SETUID/CAP_SETGID, so bounding and ambient
+ * sets go first, then the ids, then whatever remains of the effective,
+ * permitted and inheritable sets. */
+#include "caps.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static int keep_set(char *const *keep, size_t n, struct setup_error *e)
+{
+	capng_clear(CAPNG_SELECT_BOTH);
+	for (size_t i = 0; i < n; i++) {
+		int cap = capng_name_to_capability(keep[i]);
+		if (cap < 0)
+			return setup_fail(e, STEP_CAPS, EINVAL,
+					  "unknown capability %s", keep[i]);
+		capng_update(CAPNG_ADD,
+			     CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+			     CAPNG_INHERITABLE | CAPNG_BOUNDING_SET,
+			     (unsigned)cap);
+	}
+	return 0;
+}
+
+/* Kept capabilities must survive execve as a non-root uid: only the ambient
+ * set carries them. */
+static int raise_ambient(char *const *keep, size_t n, struct setup_error *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		int cap = capng_name_to_capability(keep[i]);
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return setup_fail(e, STEP_CAPS, errno,
+					  "raise ambient %s", keep[i]);
+	}
+	return 0;
+}
+
+int caps_drop_and_switch(char *const *keep, size_t n, uid_t uid, gid_t gid,
+			 bool set_groups, struct setup_error *e)
+{
+	int r = keep_set(keep, n, e);
+
+	if (r < 0)
+		return r;
+	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
+		return setup_fail(e, STEP_CAPS, EPERM, "drop bounding set");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		return setup_fail(e, STEP_CAPS, errno, "clear ambient set");
+	if (n && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return setup_fail(e, STEP_CAPS, errno, "PR_SET_KEEPCAPS");
+	if (set_groups && setgroups(1, &gid) < 0)
+		return setup_fail(e, STEP_CAPS, errno, "setgroups %u", gid);
+	if (setresgid(gid, gid, gid) < 0)
+		return setup_fail(e, STEP_CAPS, errno, "setresgid %u", gid);
+	if (setresuid(uid, uid, uid) < 0)
+		return setup_fail(e, STEP_CAPS, errno, "setresuid %u", uid);
+	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
+		return setup_fail(e, STEP_CAPS, EPERM, "drop capabilities");
+	return raise_ambient(keep, n, e);
+}

@@ -1,0 +1,13 @@
+/* Capabilities and identity of the payload (payload, before exec). */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "setup.h"
+
+/* Drops every capability (effective, permitted, inheritable, ambient,
+ * bounding) except the names in keep[0..n), and switches to uid/gid.
+ * Returns 0 or -errno with *e set. */
+int caps_drop_and_switch(char *const *keep, size_t n, uid_t uid, gid_t gid,
+			 bool set_groups, struct setup_error *e);

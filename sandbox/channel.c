@@ -1,0 +1,131 @@
+/* Broker <-> sandbox messages (broker, sandbox init, payload). */
+#include "channel.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* A stack allocator so packing and unpacking never touch malloc: the cloned
+ * child may run after fork in a process whose heap state is not ours to
+ * trust, and the broker wants no frees to forget. */
+struct arena {
+	uint8_t buf[2048];
+	size_t used;
+};
+
+static void *arena_alloc(void *data, size_t size)
+{
+	struct arena *a = data;
+	size = (size + 15) & ~(size_t)15;
+	if (size > sizeof(a->buf) - a->used)
+		return NULL;
+	void *p = a->buf + a->used;
+	a->used += size;
+	return p;
+}
+
+static void arena_free(void *data, void *p)
+{
+}
+
+static int send_packet(int fd, uint8_t type, const ProtobufCMessage *m)
+{
+	uint8_t buf[CHAN_MAX_PACKET];
+	size_t len = protobuf_c_message_get_packed_size(m);
+
+	if (len + 1 > sizeof(buf))
+		return -EMSGSIZE;
+	buf[0] = type;
+	protobuf_c_message_pack(m, buf + 1);
+	for (;;) {
+		ssize_t n = send(fd, buf, len + 1, MSG_NOSIGNAL);
+		if (n >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+int chan_send_error(int fd, unsigned step, int errnum, const char *detail)
+{
+	char d[CHAN_DETAIL_MAX];
+	Sbx__SetupError m = SBX__SETUP_ERROR__INIT;
+
+	snprintf(d, sizeof(d), "%s", detail ? detail : "");
+	m.has_step = 1;
+	m.step = step;
+	m.has_errnum = 1;
+	m.errnum = errnum;
+	m.detail = d;
+	return send_packet(fd, CHAN_SETUP_ERROR, &m.base);
+}
+
+int chan_send_exit(int fd, const Sbx__ExitReport *report)
+{
+	return send_packet(fd, CHAN_EXIT_REPORT, &report->base);
+}
+
+static int decode_error(const uint8_t *buf, size_t len,
+			struct chan_setup_error *ret)
+{
+	struct arena a = {.used = 0};
+	ProtobufCAllocator alloc = {arena_alloc, arena_free, &a};
+	Sbx__SetupError *m = sbx__setup_error__unpack(&alloc, len, buf);
+
+	if (!m || !m->has_step || !m->has_errnum)
+		return -EBADMSG;
+	ret->step = m->step;
+	ret->errnum = m->errnum;
+	snprintf(ret->detail, sizeof(ret->detail), "%s",
+		 m->detail ? m->detail : "");
+	return CHAN_SETUP_ERROR;
+}
+
+static int decode_exit(const uint8_t *buf, size_t len, Sbx__ExitReport *ret)
+{
+	struct arena a = {.used = 0};
+	ProtobufCAllocator alloc = {arena_alloc, arena_free, &a};
+	Sbx__ExitReport *m = sbx__exit_report__unpack(&alloc, len, buf);
+
+	if (!m || !m->has_wait_status)
+		return -EBADMSG;
+	*ret = *m;
+	/* unknown fields live in the arena: drop them with it */
+	ret->base.n_unknown_fields = 0;
+	ret->base.unknown_fields = NULL;
+	return CHAN_EXIT_REPORT;
+}
+
+int chan_decode(const uint8_t *buf, size_t len,
+		struct chan_setup_error *ret_error, Sbx__ExitReport *ret_report)
+{
+	if (len < 1 || len > CHAN_MAX_PACKET)
+		return -EBADMSG;
+	switch (buf[0]) {
+	case CHAN_SETUP_ERROR:
+		return decode_error(buf + 1, len - 1, ret_error);
+	case CHAN_EXIT_REPORT:
+		return decode_exit(buf + 1, len - 1, ret_report);
+	default:
+		return -EBADMSG;
+	}
+}
+
+int chan_recv(int fd, struct chan_setup_error *ret_error,
+	      Sbx__ExitReport *ret_report)
+{
+	uint8_t buf[CHAN_MAX_PACKET];
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, sizeof(buf), MSG_TRUNC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return 0;
+	if ((size_t)n > sizeof(buf))
+		return -EBADMSG;
+	return chan_decode(buf, (size_t)n, ret_error, ret_report);
+}

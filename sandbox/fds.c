@@ -1,0 +1,76 @@
+/* fd hygiene (broker, sandbox init, payload). */
+#include "fds.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "cleanup.h"
+#include "syscalls.h"
+
+static bool kept(int fd, const int *keep, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (keep[i] == fd)
+			return true;
+	return false;
+}
+
+/* The slow path for kernels without close_range (< 5.9). */
+static int walk_proc_fds(int from, const int *keep, unsigned n, bool cloexec)
+{
+	_cleanup_closedir_ DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+		if (de->d_name[0] == '.' || fd < from || fd == dirfd(d) ||
+		    kept(fd, keep, n))
+			continue;
+		if (cloexec)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+		else
+			close(fd);
+	}
+	return 0;
+}
+
+/* Closes [lo, hi] with close_range; returns false when unsupported. */
+static bool close_span(int lo, int hi)
+{
+	if (lo > hi)
+		return true;
+	return sys_close_range((unsigned)lo, (unsigned)hi, 0) == 0;
+}
+
+int fds_close_except(int from, const int *keep, unsigned n)
+{
+	int lo = from;
+
+	/* close_range between the kept descriptors, lowest first */
+	for (;;) {
+		int next = -1;
+		for (unsigned i = 0; i < n; i++)
+			if (keep[i] >= lo && (next < 0 || keep[i] < next))
+				next = keep[i];
+		if (next < 0)
+			break;
+		if (!close_span(lo, next - 1))
+			return walk_proc_fds(from, keep, n, false);
+		lo = next + 1;
+	}
+	if (sys_close_range((unsigned)lo, ~0U, 0) == 0)
+		return 0;
+	return walk_proc_fds(from, keep, n, false);
+}
+
+int fds_cloexec_from(int from)
+{
+	if (sys_close_range((unsigned)from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	return walk_proc_fds(from, NULL, 0, true);
+}

@@ -1,0 +1,12 @@
+/* File descriptor hygiene shared by the broker and the sandbox: closing or
+ * marking close-on-exec every descriptor above a bound. */
+#pragma once
+
+/* Closes every fd >= from except those in keep[0..n). Uses close_range and
+ * falls back to /proc/self/fd. Returns 0 or -errno. */
+int fds_close_except(int from, const int *keep, unsigned n);
+
+/* Marks every fd >= from close-on-exec, so a failed exec can still report
+ * through a descriptor that a successful exec will close. Returns 0 or
+ * -errno. */
+int fds_cloexec_from(int from);

@@ -1,0 +1,569 @@
+/* The sandbox's filesystem (PID 1 of the sandbox, before the payload).
+ *
+ * A tmpfs of the policy's write-layer size is mounted over the host's /tmp
+ * in our private mount namespace and becomes the root by a first
+ * pivot_root; while building, it holds:
+ *   /oldroot      the host's root as the caller sees it
+ *   /newroot      the sandbox's root under construction
+ *   /upper/N, /work/N   overlay upper and work directories (the writes)
+ *   /empty/N      empty directories and files put over hidden and masked
+ *                 paths
+ * A second pivot_root enters /newroot and the staging tree is detached;
+ * what the overlays and binds still use of it stays alive with them. */
+#include "mounts.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "mount-util.h"
+#include "syscalls.h"
+
+#define STAGE "/tmp"
+#define OLD "/oldroot"
+#define NEW "/newroot"
+#define SAFE (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+#define MIN_STAGE_BYTES (1u << 20)
+
+struct build {
+	const struct sandbox_config *cfg;
+	const Sbx__Filesystem *fs;
+	struct setup_error *e;
+	unsigned n; /* names for /upper/N, /work/N, /empty/N */
+};
+
+/* Mounts the write layer over /tmp and pivots into it, keeping the host's
+ * root reachable at /oldroot. */
+static int stage(struct build *b)
+{
+	char opts[64];
+	unsigned long long size = b->fs->read_only_root ?
+		MIN_STAGE_BYTES : b->fs->write_layer_bytes;
+	static const char *const dirs[] = {OLD, NEW, "/upper", "/work",
+					   "/empty"};
+
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return setup_fail(b->e, STEP_STAGING, errno, "make / rprivate");
+	snprintf(opts, sizeof(opts), "size=%llu,mode=0755", size);
+	if (mount("sbx", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		return setup_fail(b->e, STEP_STAGING, errno,
+				  "mount tmpfs (%s) on " STAGE, opts);
+	if (chdir(STAGE) < 0)
+		return setup_fail(b->e, STEP_STAGING, errno, "chdir " STAGE);
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (mkdir(dirs[i] + 1, 0755) < 0)
+			return setup_fail(b->e, STEP_STAGING, errno, "mkdir %s",
+					  dirs[i]);
+	if (sys_pivot_root(".", OLD + 1) < 0)
+		return setup_fail(b->e, STEP_STAGING, errno,
+				  "pivot_root into the staging tmpfs");
+	if (chdir("/") < 0)
+		return setup_fail(b->e, STEP_STAGING, errno, "chdir /");
+	return 0;
+}
+
+static size_t n_layers(const struct build *b)
+{
+	return b->fs->n_layers ? b->fs->n_layers : 1;
+}
+
+static const char *layer(const struct build *b, size_t i)
+{
+	return b->fs->n_layers ? b->fs->layers[i] : "/";
+}
+
+/* Overlay's option syntax gives these characters meaning. */
+static bool overlay_safe(const char *s)
+{
+	return !strpbrk(s, ",:\\");
+}
+
+/* lowerdir=OLD<layer><sub>:... over the layers where that path is a
+ * directory. Returns the number of lower dirs, or -errno. */
+static int lowerdirs(struct build *b, const char *sub, char *out, size_t size)
+{
+	size_t used = 0;
+	int count = 0;
+
+	for (size_t i = 0; i < n_layers(b); i++) {
+		char path[PATH_MAX];
+		struct stat st;
+		const char *l = strcmp(layer(b, i), "/") ? layer(b, i) : "";
+
+		snprintf(path, sizeof(path), OLD "%s%s", l, sub);
+		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if (!overlay_safe(path))
+			return -EINVAL;
+		int n = snprintf(out + used, size - used, "%s%s",
+				 count ? ":" : "", path);
+		if (n < 0 || (size_t)n >= size - used)
+			return -ENAMETOOLONG;
+		used += (size_t)n;
+		count++;
+	}
+	return count;
+}
+
+/* An overlay of the lower directories `lowers` at NEW<sub>, its writes in
+ * /upper/N. The upper directory takes the lower's mode: an overlay's root
+ * shows the upper's attributes. */
+static int overlay_at(struct build *b, const char *sub, const char *lowers,
+		      mode_t mode)
+{
+	char upper[64], work[64], target[PATH_MAX], opts[PATH_MAX * 2];
+	unsigned n = b->n++;
+
+	snprintf(upper, sizeof(upper), "/upper/%u", n);
+	snprintf(work, sizeof(work), "/work/%u", n);
+	if (mkdir(upper, mode & 07777) < 0 || mkdir(work, 0700) < 0 ||
+	    chmod(upper, mode & 07777) < 0)
+		return -errno;
+	if (mu_join(target, NEW, sub) < 0)
+		return -ENAMETOOLONG;
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lowers, upper,
+		 work);
+	return mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV,
+		     opts) < 0 ? -errno : 0;
+}
+
+/* A read-only view of the first layer's sub: for read-only roots, and where
+ * overlayfs refuses a lower with mounts the namespace may not reveal. */
+static int readonly_at(struct build *b, const char *sub)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+	const char *l = strcmp(layer(b, 0), "/") ? layer(b, 0) : "";
+
+	snprintf(src, sizeof(src), OLD "%s%s", l, sub);
+	if (mu_join(dst, NEW, sub) < 0)
+		return -ENAMETOOLONG;
+	return mu_bind(src, dst, true, SAFE | MOUNT_ATTR_RDONLY);
+}
+
+static bool is_hidden(const struct build *b, const char *sub)
+{
+	for (size_t i = 0; i < b->fs->n_hidden_paths; i++)
+		if (strcmp(b->fs->hidden_paths[i], sub) == 0)
+			return true;
+	return false;
+}
+
+/* One top-level entry of the first layer that has it: recreate symlinks,
+ * bind files, overlay directories (or leave them empty where a fresh mount
+ * or a hidden path will go). */
+static int root_entry(struct build *b, const char *name, const char *lpath,
+		      const struct stat *st)
+{
+	char sub[NAME_MAX + 2], target[PATH_MAX], lowers[PATH_MAX * 2];
+	int r;
+
+	snprintf(sub, sizeof(sub), "/%s", name);
+	snprintf(target, sizeof(target), NEW "%s", sub);
+	if (S_ISLNK(st->st_mode)) {
+		char dest[PATH_MAX];
+		ssize_t n = readlink(lpath, dest, sizeof(dest) - 1);
+		if (n < 0)
+			return -errno;
+		dest[n] = '\0';
+		return symlink(dest, target) < 0 ? -errno : 0;
+	}
+	if (!S_ISDIR(st->st_mode)) {
+		r = mu_make_mountpoint(target, true);
+		return r < 0 ? r : mu_bind(lpath, target, false,
+					   SAFE | MOUNT_ATTR_RDONLY);
+	}
+	if (mkdir(target, st->st_mode & 07777) < 0)
+		return -errno;
+	if (!strcmp(name, "proc") || !strcmp(name, "sys") ||
+	    !strcmp(name, "dev") || is_hidden(b, sub))
+		return 0;
+	if (b->fs->read_only_root)
+		return readonly_at(b, sub);
+	r = lowerdirs(b, sub, lowers, sizeof(lowers));
+	if (r > 0)
+		r = overlay_at(b, sub, lowers, st->st_mode);
+	/* EINVAL: the lower has mounts below it that a user namespace may not
+	 * clone, or a name overlayfs cannot take. */
+	return r == -EINVAL ? readonly_at(b, sub) : r;
+}
+
+/* The root entry by entry: each top-level directory its own overlay. Needed
+ * for the host's root, whose mounts below (/proc, /sys, ...) are locked to
+ * our user namespace so overlayfs may not take it as a whole. */
+static int root_by_entry(struct build *b)
+{
+	if (mount(NEW, NEW, NULL, MS_BIND, NULL) < 0)
+		return setup_fail(b->e, STEP_ROOT, errno, "bind " NEW);
+	for (size_t i = 0; i < n_layers(b); i++) {
+		char dir[PATH_MAX];
+		const char *l = strcmp(layer(b, i), "/") ? layer(b, i) : "";
+		snprintf(dir, sizeof(dir), OLD "%s", l);
+		_cleanup_closedir_ DIR *d = opendir(dir);
+		struct dirent *de;
+
+		if (!d)
+			return setup_fail(b->e, STEP_ROOT, errno,
+					  "open layer %s", layer(b, i));
+		while ((de = readdir(d))) {
+			char lpath[PATH_MAX], target[PATH_MAX];
+			struct stat st;
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if (mu_pathf(target, NEW "/%s", de->d_name) < 0 ||
+			    lstat(target, &st) == 0)
+				continue; /* a higher layer has it */
+			if (mu_pathf(lpath, "%s/%s", dir, de->d_name) < 0 ||
+			    lstat(lpath, &st) < 0)
+				continue;
+			int r = root_entry(b, de->d_name, lpath, &st);
+			if (r < 0)
+				return setup_fail(b->e, STEP_ROOT, -r,
+						  "mount layer %s entry /%s",
+						  layer(b, i), de->d_name);
+		}
+	}
+	return 0;
+}
+
+static bool layers_include_host_root(const struct build *b)
+{
+	for (size_t i = 0; i < n_layers(b); i++)
+		if (!strcmp(layer(b, i), "/"))
+			return true;
+	return false;
+}
+
+/* One overlay over all the layers when overlayfs takes them whole (image
+ * roots), otherwise entry by entry. */
+static int build_root(struct build *b)
+{
+	char lowers[PATH_MAX * 4], opts[PATH_MAX * 4 + 16];
+	int r;
+
+	if (layers_include_host_root(b))
+		return root_by_entry(b);
+	r = lowerdirs(b, "", lowers, sizeof(lowers));
+	if (r == 0)
+		return setup_fail(b->e, STEP_ROOT, ENOENT,
+				  "none of the %zu layers is a directory",
+				  n_layers(b));
+	if (r > 0 && !b->fs->read_only_root) {
+		r = overlay_at(b, "", lowers, 0755);
+	} else if (r >= 2) {
+		/* overlayfs needs two lowers to mount without an upper */
+		snprintf(opts, sizeof(opts), "lowerdir=%s", lowers);
+		r = mount("overlay", NEW, "overlay",
+			  MS_NOSUID | MS_NODEV | MS_RDONLY, opts) < 0 ? -errno : 0;
+	} else {
+		r = -EINVAL;
+	}
+	if (r == -EINVAL)
+		return root_by_entry(b);
+	return r < 0 ? setup_fail(b->e, STEP_ROOT, -r, "mount overlay root") : 0;
+}
+
+/* An empty directory (or file) in the write layer, for hiding and masking. */
+static int empty_node(struct build *b, bool dir, mode_t mode, char *out,
+		      size_t size)
+{
+	snprintf(out, size, "/empty/%u", b->n++);
+	if (dir)
+		return mkdir(out, mode) < 0 || chmod(out, mode) < 0 ? -errno : 0;
+	int fd = open(out, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* Binds an empty directory of the host directory's mode (so /tmp stays
+ * sticky and world-writable) over each hidden path that exists. */
+static int hide_paths(struct build *b)
+{
+	uint64_t ro = b->fs->read_only_root ? MOUNT_ATTR_RDONLY : 0;
+
+	for (size_t i = 0; i < b->fs->n_hidden_paths; i++) {
+		const char *p = b->fs->hidden_paths[i];
+		char target[PATH_MAX], src[64];
+		struct stat st;
+		int r;
+
+		if (mu_join(target, NEW, p) < 0 || stat(target, &st) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		r = empty_node(b, true, st.st_mode & 07777, src, sizeof(src));
+		if (r >= 0)
+			r = mu_bind(src, target, false,
+				    SAFE | MOUNT_ATTR_NOEXEC | ro);
+		if (r < 0)
+			return setup_fail(b->e, STEP_HIDE, -r, "hide %s", p);
+	}
+	return 0;
+}
+
+/* Makes each of paths inaccessible (an empty read-only node over it);
+ * paths that do not exist are skipped. */
+static int mask_list(struct build *b, unsigned step, const char *root,
+		     const char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char target[PATH_MAX], src[64];
+		struct stat st;
+		int r;
+
+		if (mu_join(target, root, paths[i]) < 0 ||
+		    lstat(target, &st) < 0 || S_ISLNK(st.st_mode))
+			continue;
+		r = empty_node(b, S_ISDIR(st.st_mode), 0, src, sizeof(src));
+		if (r >= 0)
+			r = mu_bind(src, target, false,
+				    SAFE | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY);
+		if (r < 0)
+			return setup_fail(b->e, step, -r, "mask %s", paths[i]);
+	}
+	return 0;
+}
+
+/* Paths that stay visible but become read-only; skipped when missing. */
+static int readonly_list(struct build *b, unsigned step, const char *root,
+			 const char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char target[PATH_MAX];
+		struct stat st;
+
+		if (mu_join(target, root, paths[i]) < 0 || lstat(target, &st) < 0)
+			continue;
+		int r = mu_bind(target, target, true,
+				SAFE | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY);
+		if (r < 0)
+			return setup_fail(b->e, step, -r, "make %s read-only",
+					  paths[i]);
+	}
+	return 0;
+}
+
+/* What the kernel exposes in /proc that a sandbox has no business reading
+ * or writing (the list Docker and runc mask). */
+static const char *const proc_masked[] = {
+	"/kcore", "/keys", "/latency_stats", "/timer_list", "/timer_stats",
+	"/sched_debug", "/sysrq-trigger", "/acpi", "/asound", "/scsi",
+	"/kallsyms", "/kpagecount", "/kpageflags", "/kpagecgroup", "/config.gz",
+	"/pagetypeinfo", "/vmallocinfo",
+};
+static const char *const proc_readonly[] = {"/sys", "/bus", "/fs", "/irq"};
+
+static int mount_proc(struct build *b)
+{
+	const char *target = NEW "/proc";
+	int r;
+
+	if (mu_mkdir_p(target, 0555) < 0)
+		return setup_fail(b->e, STEP_PROC, errno, "mkdir /proc");
+	if (!(b->cfg->ns_flags & CLONE_NEWPID)) {
+		r = mu_bind(OLD "/proc", target, true, SAFE | MOUNT_ATTR_NOEXEC);
+		if (r < 0)
+			return setup_fail(b->e, STEP_PROC, -r, "bind host /proc");
+	} else if (mount("proc", target, "proc",
+			 MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		return setup_fail(b->e, STEP_PROC, errno, "mount proc on /proc");
+	}
+	r = mask_list(b, STEP_PROC, target, proc_masked, ARRAY_SIZE(proc_masked));
+	return r < 0 ? r : readonly_list(b, STEP_PROC, target, proc_readonly,
+					 ARRAY_SIZE(proc_readonly));
+}
+
+static const char *const sys_masked[] = {
+	"/firmware", "/devices/virtual/powercap", "/kernel/security",
+	"/kernel/debug", "/fs/bpf",
+};
+
+/* A fresh sysfs shows our own network namespace; mounting one needs that
+ * namespace to be ours, so with the host's network bind the host's. */
+static int mount_sys(struct build *b)
+{
+	const char *target = NEW "/sys";
+	const uint64_t attrs = SAFE | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY;
+	int r = 0;
+
+	if (mu_mkdir_p(target, 0555) < 0)
+		return setup_fail(b->e, STEP_SYS, errno, "mkdir /sys");
+	if (!(b->cfg->ns_flags & CLONE_NEWNET) ||
+	    mount("sysfs", target, "sysfs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
+		r = mu_bind(OLD "/sys", target, true, attrs);
+	if (r < 0)
+		return setup_fail(b->e, STEP_SYS, -r, "mount sysfs on /sys");
+	return mask_list(b, STEP_SYS, target, sys_masked, ARRAY_SIZE(sys_masked));
+}
+
+static const char *const dev_nodes[] = {"null", "zero", "full", "random",
+					"urandom", "tty"};
+static const char *const dev_links[][2] = {
+	{"pts/ptmx", "ptmx"}, {"/proc/self/fd", "fd"},
+	{"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+	{"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"},
+};
+
+static int bind_device(struct build *b, const char *host, const char *inside)
+{
+	char src[PATH_MAX], dst[PATH_MAX];
+
+	if (mu_join(src, OLD, host) < 0 || mu_join(dst, NEW, inside) < 0)
+		return -ENAMETOOLONG;
+	int r = mu_make_mountpoint(dst, true);
+	/* Device nodes keep dev access: their host mount allows it, and our
+	 * own tmpfs could not hold working nodes in a user namespace. */
+	return r < 0 ? r : mu_bind(src, dst, false,
+				   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+}
+
+/* A minimal /dev: the harmless character devices bound from the host, a
+ * private devpts instance, /dev/shm in the write layer, the usual links. */
+static int mount_dev(struct build *b)
+{
+	const char *dev = NEW "/dev";
+	char path[PATH_MAX], shm[64];
+	int r;
+
+	if (mu_mkdir_p(dev, 0755) < 0 ||
+	    mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC,
+		  "mode=0755,size=65536") < 0)
+		return setup_fail(b->e, STEP_DEV, errno, "mount tmpfs on /dev");
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
+		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);
+		if ((r = bind_device(b, path, path)) < 0)
+			return setup_fail(b->e, STEP_DEV, -r, "bind %s", path);
+	}
+	for (size_t i = 0; i < b->cfg->policy->n_devices; i++) {
+		const char *p = b->cfg->policy->devices[i]->path;
+		if ((r = bind_device(b, p, p)) < 0)
+			return setup_fail(b->e, STEP_DEV, -r, "bind device %s", p);
+	}
+	if (mkdir(NEW "/dev/pts", 0755) < 0 ||
+	    mount("devpts", NEW "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		return setup_fail(b->e, STEP_DEV, errno, "mount devpts on /dev/pts");
+	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++) {
+		snprintf(path, sizeof(path), NEW "/dev/%s", dev_links[i][1]);
+		if (symlink(dev_links[i][0], path) < 0)
+			return setup_fail(b->e, STEP_DEV, errno, "symlink %s", path);
+	}
+	if (mkdir(NEW "/dev/shm", 01777) < 0 ||
+	    (r = empty_node(b, true, 01777, shm, sizeof(shm))) < 0 ||
+	    (r = mu_bind(shm, NEW "/dev/shm", false,
+			 SAFE | MOUNT_ATTR_NOEXEC)) < 0)
+		return setup_fail(b->e, STEP_DEV, r < 0 ? -r : errno,
+				  "mount /dev/shm");
+	return 0;
+}
+
+/* One bind or tmpfs mount of the policy or the broker. */
+static int one_mount(struct build *b, Sbx__Mount__Type type, const char *src,
+		     const char *dst, const Sbx__Mount *m, bool is_file)
+{
+	char target[PATH_MAX], host[PATH_MAX], opts[64];
+	bool exec = m && m->has_exec ? m->exec : type != SBX__MOUNT__TYPE__TMPFS;
+	bool rec = m && m->has_recursive ? m->recursive : true;
+	uint64_t attrs = SAFE | (exec ? 0 : MOUNT_ATTR_NOEXEC);
+	struct stat st;
+	int r;
+
+	if (mu_join(target, NEW, dst) < 0)
+		return -ENAMETOOLONG;
+	if (type == SBX__MOUNT__TYPE__TMPFS) {
+		snprintf(opts, sizeof(opts), "size=%llu,mode=%o",
+			 (unsigned long long)(m && m->has_size_bytes ?
+					      m->size_bytes : 64ull << 20),
+			 m && m->has_mode ? m->mode : 01777);
+		if ((r = mu_make_mountpoint(target, false)) < 0)
+			return r;
+		if (mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+			return -errno;
+		return mu_restrict(target, attrs, false);
+	}
+	if (mu_join(host, OLD, src) < 0)
+		return -ENAMETOOLONG;
+	if (stat(host, &st) < 0)
+		return m && m->has_optional && m->optional ? 0 : -errno;
+	if ((r = mu_make_mountpoint(target, is_file || !S_ISDIR(st.st_mode))) < 0)
+		return r;
+	if (type == SBX__MOUNT__TYPE__RO_BIND)
+		attrs |= MOUNT_ATTR_RDONLY;
+	return mu_bind(host, target, rec, attrs);
+}
+
+static int policy_mounts(struct build *b)
+{
+	for (size_t i = 0; i < b->fs->n_mounts; i++) {
+		const Sbx__Mount *m = b->fs->mounts[i];
+		const char *dst = m->destination ? m->destination : m->source;
+		int r = one_mount(b, m->type, m->source, dst, m, false);
+		if (r < 0)
+			return setup_fail(b->e, STEP_BIND, -r, "mount %s%s%s",
+					  m->source ? m->source : "tmpfs",
+					  " on ", dst);
+	}
+	for (size_t i = 0; i < b->cfg->n_extra_mounts; i++) {
+		const struct sandbox_mount *m = &b->cfg->extra_mounts[i];
+		int r = one_mount(b, m->type, m->source, m->destination, NULL,
+				  m->is_file);
+		if (r < 0)
+			return setup_fail(b->e, STEP_BIND, -r, "bind %s on %s",
+					  m->source, m->destination);
+	}
+	return 0;
+}
+
+static int mask_policy_paths(struct build *b)
+{
+	return mask_list(b, STEP_MASK, NEW,
+			 (const char *const *)b->fs->masked_paths,
+			 b->fs->n_masked_paths);
+}
+
+/* Detaches the host's root, then enters /newroot with the pivot_root(".",
+ * ".") idiom so no directory of the staging tree remains reachable. */
+static int enter_root(struct build *b)
+{
+	if (b->fs->read_only_root &&
+	    mu_restrict(NEW, MOUNT_ATTR_RDONLY | SAFE, false) < 0)
+		return setup_fail(b->e, STEP_PIVOT, errno, "make / read-only");
+	if (umount2(OLD, MNT_DETACH) < 0)
+		return setup_fail(b->e, STEP_PIVOT, errno, "detach " OLD);
+	_cleanup_close_ int old = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+	if (old < 0 || chdir(NEW) < 0 || sys_pivot_root(".", ".") < 0)
+		return setup_fail(b->e, STEP_PIVOT, errno, "pivot_root " NEW);
+	if (fchdir(old) < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return setup_fail(b->e, STEP_PIVOT, errno, "detach staging root");
+	return 0;
+}
+
+int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e)
+{
+	struct build b = {.cfg = cfg, .fs = cfg->policy->filesystem, .e = e};
+	int (*const steps[])(struct build *) = {
+		stage, build_root, mount_proc, mount_sys, mount_dev,
+		hide_paths, policy_mounts, mask_policy_paths, enter_root,
+	};
+
+	if (!(cfg->ns_flags & CLONE_NEWNS))
+		return 0;
+	umask(0);
+	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+		int r = steps[i](&b);
+		if (r < 0)
+			return r;
+	}
+	umask(022);
+	return 0;
+}

@@ -1,0 +1,9 @@
+/* The sandbox's filesystem: staging tmpfs (the write layer), the overlay
+ * root over the policy's layers, hidden and masked paths, binds, /proc,
+ * /sys, /dev, and the final pivot_root (PID 1 of the sandbox). */
+#pragma once
+
+#include "setup.h"
+
+/* Builds the whole root and enters it. Returns 0 or -errno with *e set. */
+int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e);

@@ -1,0 +1,102 @@
+/* The payload process between fork and exec. */
+#include "payload.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "channel.h"
+#include "fds.h"
+
+static int set_rlimit(int resource, bool has, uint64_t value)
+{
+	struct rlimit rl = {.rlim_cur = value, .rlim_max = value};
+
+	if (!has)
+		return 0;
+	return setrlimit(resource, &rl) < 0 ? -errno : 0;
+}
+
+/* RLIMIT_CPU is only a backstop for the broker's own CPU accounting: it
+ * counts per process, in whole seconds. */
+static uint64_t cpu_backstop_sec(const Sbx__Limits *l)
+{
+	uint64_t ms = l->cpu_time_ms + (l->has_extra_time_ms ? l->extra_time_ms : 0);
+	return ms / 1000 + 2;
+}
+
+static int set_rlimits(const Sbx__Limits *l, struct setup_error *e)
+{
+	const struct {
+		int res;
+		bool has;
+		uint64_t value;
+		const char *name;
+	} lim[] = {
+		{RLIMIT_FSIZE, l->has_file_size_bytes, l->file_size_bytes, "FSIZE"},
+		{RLIMIT_NOFILE, l->has_open_files, l->open_files, "NOFILE"},
+		{RLIMIT_STACK, l->has_stack_bytes, l->stack_bytes, "STACK"},
+		{RLIMIT_CORE, l->has_core_bytes, l->core_bytes, "CORE"},
+		{RLIMIT_CPU, l->has_cpu_time_ms, cpu_backstop_sec(l), "CPU"},
+	};
+
+	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		int r = set_rlimit(lim[i].res, lim[i].has, lim[i].value);
+		if (r < 0)
+			return setup_fail(e, STEP_RLIMITS, -r, "RLIMIT_%s %llu",
+					  lim[i].name,
+					  (unsigned long long)lim[i].value);
+	}
+	return 0;
+}
+
+static int prepare(const struct sandbox_config *cfg, struct setup_error *e)
+{
+	const Sbx__Policy *p = cfg->policy;
+	sigset_t all;
+	int r;
+
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	/* A new session has no controlling terminal: TIOCSTI into the
+	 * caller's terminal is refused. */
+	if (p->process->new_session && setsid() < 0)
+		return setup_fail(e, STEP_SESSION, errno, "setsid");
+	if ((r = set_rlimits(p->limits, e)) < 0)
+		return r;
+	if (chdir(p->filesystem->workdir) < 0)
+		return setup_fail(e, STEP_CHDIR, errno, "chdir %s",
+				  p->filesystem->workdir);
+	r = caps_drop_and_switch(p->capabilities, p->n_capabilities,
+				 p->identity->uid, p->identity->gid,
+				 cfg->host_root, e);
+	if (r < 0)
+		return r;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return setup_fail(e, STEP_NNP, errno, "PR_SET_NO_NEW_PRIVS");
+	/* The filter goes here, last before exec (the seccomp issue). */
+	if (p->seccomp->enabled)
+		return setup_fail(e, STEP_SECCOMP, ENOSYS,
+				  "seccomp filters are not implemented yet; "
+				  "set seccomp { enabled: false }");
+	/* Everything but 0-2 and the channel is already closed; the channel
+	 * must close on exec but stay for reporting a failed exec. */
+	if ((r = fds_cloexec_from(3)) < 0)
+		return setup_fail(e, STEP_EXEC, -r, "close_range");
+	return 0;
+}
+
+void payload_exec(const struct sandbox_config *cfg)
+{
+	struct setup_error e = {0};
+
+	if (prepare(cfg, &e) == 0) {
+		execve(cfg->exec_path, cfg->argv, cfg->envp);
+		setup_fail(&e, STEP_EXEC, errno, "execve %s", cfg->exec_path);
+	}
+	chan_send_error(cfg->chan_fd, e.step, e.errnum, e.detail);
+	_exit(125);
+}

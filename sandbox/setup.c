@@ -1,0 +1,174 @@
+/* The sandbox's setup, step by step (PID 1 of the sandbox, before the
+ * payload exists). */
+#include "setup.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "cleanup.h"
+#include "fds.h"
+#include "init.h"
+#include "mounts.h"
+#include "net.h"
+
+static const char *const step_names[STEP_MAX_] = {
+	[STEP_SYNC] = "wait for id maps",
+	[STEP_IDENTITY] = "become root of the user namespace",
+	[STEP_STAGING] = "mount staging tmpfs",
+	[STEP_ROOT] = "mount root layers",
+	[STEP_HIDE] = "hide private paths",
+	[STEP_BIND] = "mount binds",
+	[STEP_PROC] = "mount /proc",
+	[STEP_SYS] = "mount /sys",
+	[STEP_DEV] = "populate /dev",
+	[STEP_MASK] = "mask paths",
+	[STEP_PIVOT] = "pivot_root",
+	[STEP_HOSTNAME] = "set hostname",
+	[STEP_NETWORK] = "bring up loopback",
+	[STEP_TIMENS] = "create time namespace",
+	[STEP_FORK] = "fork payload",
+	[STEP_SESSION] = "start new session",
+	[STEP_RLIMITS] = "set rlimits",
+	[STEP_CHDIR] = "change directory",
+	[STEP_CAPS] = "drop capabilities",
+	[STEP_NNP] = "set no_new_privs",
+	[STEP_SECCOMP] = "load seccomp filter",
+	[STEP_EXEC] = "execute program",
+};
+
+const char *sandbox_step_name(unsigned step)
+{
+	if (step >= STEP_MAX_ || !step_names[step])
+		return "?";
+	return step_names[step];
+}
+
+int setup_fail(struct setup_error *e, unsigned step, int errnum,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	e->step = step;
+	e->errnum = errnum;
+	va_start(ap, fmt);
+	vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+	va_end(ap);
+	return -errnum;
+}
+
+/* The broker writes our id maps, then one byte. EOF means it died. */
+static int wait_for_maps(const struct sandbox_config *cfg,
+			 struct setup_error *e)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(cfg->sync_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return setup_fail(e, STEP_SYNC, n < 0 ? errno : EPIPE,
+				  "read sync pipe");
+	return 0;
+}
+
+/* Until the maps exist we run with the caller's host ids, which mean nothing
+ * here. As root the caller's uid 0 is not mapped at all: switch to the
+ * namespace's root (an unprivileged host uid), shedding the caller's
+ * supplementary groups, which could include host gid 0. The death signal is
+ * armed after the switch because changing credentials clears it. */
+static int become_ns_root(const struct sandbox_config *cfg,
+			  struct setup_error *e)
+{
+	if (cfg->host_root) {
+		if (setresgid(0, 0, 0) < 0)
+			return setup_fail(e, STEP_IDENTITY, errno, "setresgid 0");
+		if (setgroups(0, NULL) < 0)
+			return setup_fail(e, STEP_IDENTITY, errno, "setgroups");
+		if (setresuid(0, 0, 0) < 0)
+			return setup_fail(e, STEP_IDENTITY, errno, "setresuid 0");
+	}
+	if (cfg->policy->process->die_with_parent &&
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return setup_fail(e, STEP_IDENTITY, errno, "PR_SET_PDEATHSIG");
+	/* The broker may have died before the death signal was armed; it
+	 * holds the write end of the sync pipe until it exits. */
+	struct pollfd p = {.fd = cfg->sync_fd, .events = POLLIN};
+	if (poll(&p, 1, 0) > 0 && (p.revents & POLLHUP))
+		return setup_fail(e, STEP_IDENTITY, EPIPE, "broker is gone");
+	/* The payload shares our uid when rootless: keep it out of our
+	 * memory and /proc entries. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		return setup_fail(e, STEP_IDENTITY, errno, "PR_SET_DUMPABLE");
+	return 0;
+}
+
+static int set_hostname(const struct sandbox_config *cfg,
+			struct setup_error *e)
+{
+	const char *h = cfg->policy->hostname;
+
+	if (!(cfg->ns_flags & CLONE_NEWUTS) || !h)
+		return 0;
+	if (sethostname(h, strlen(h)) < 0)
+		return setup_fail(e, STEP_HOSTNAME, errno, "sethostname %s", h);
+	return 0;
+}
+
+static int setup_network(const struct sandbox_config *cfg,
+			 struct setup_error *e)
+{
+	if (!(cfg->ns_flags & CLONE_NEWNET) ||
+	    cfg->policy->network->mode != SBX__NETWORK__MODE__LOOPBACK)
+		return 0;
+	int r = net_loopback_up();
+	if (r < 0)
+		return setup_fail(e, STEP_NETWORK, -r, "SIOCSIFFLAGS lo up");
+	return 0;
+}
+
+static int setup_timens(const struct sandbox_config *cfg,
+			struct setup_error *e)
+{
+	if (!cfg->policy->namespaces->time)
+		return 0;
+	/* Applies to our children only: the payload. */
+	if (unshare(CLONE_NEWTIME) < 0)
+		return setup_fail(e, STEP_TIMENS, errno, "unshare CLONE_NEWTIME");
+	return 0;
+}
+
+typedef int (*setup_fn)(const struct sandbox_config *, struct setup_error *);
+
+/* The order matters: ids before mounts (the staging tmpfs is owned by the
+ * namespace root), every mount before pivot_root. */
+static const setup_fn steps[] = {
+	wait_for_maps, become_ns_root, mnt_setup_root, set_hostname,
+	setup_network, setup_timens,
+};
+
+void sandbox_main(const struct sandbox_config *cfg)
+{
+	struct setup_error e = {0};
+	int keep[] = {cfg->chan_fd, cfg->sync_fd};
+
+	/* Descriptors of the broker's caller must not reach the payload. */
+	fds_close_except(3, keep, ARRAY_SIZE(keep));
+	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+		if (steps[i](cfg, &e) < 0) {
+			chan_send_error(cfg->chan_fd, e.step, e.errnum, e.detail);
+			_exit(125);
+		}
+	}
+	close(cfg->sync_fd);
+	init_run(cfg);
+}

@@ -1,0 +1,80 @@
+/* What the broker hands the sandbox, and the ordered setup steps PID 1 runs
+ * inside the new namespaces before forking the payload.
+ *
+ * Everything here is prepared by the broker before the clone: the child
+ * neither allocates nor parses, so a failure can only come from the kernel,
+ * and each one is reported as (step, errno, detail) over the channel. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "sbx.pb-c.h"
+
+enum sandbox_step {
+	STEP_SYNC = 1,  /* waiting for the broker to write the id maps */
+	STEP_IDENTITY,  /* becoming root of the user namespace */
+	STEP_STAGING,   /* the tmpfs write layer and first pivot_root */
+	STEP_ROOT,      /* overlay (or read-only) root from the layers */
+	STEP_HIDE,      /* empty directories over hidden paths */
+	STEP_BIND,      /* the policy's mounts and the program's bind */
+	STEP_PROC,      /* fresh /proc and its masked paths */
+	STEP_SYS,       /* read-only /sys */
+	STEP_DEV,       /* minimal /dev */
+	STEP_MASK,      /* masked paths */
+	STEP_PIVOT,     /* entering the new root, detaching the old */
+	STEP_HOSTNAME,
+	STEP_NETWORK,
+	STEP_TIMENS,
+	STEP_FORK,      /* forking the payload */
+	STEP_SESSION,   /* payload: setsid */
+	STEP_RLIMITS,
+	STEP_CHDIR,
+	STEP_CAPS,      /* capabilities and identity */
+	STEP_NNP,       /* no_new_privs */
+	STEP_SECCOMP,
+	STEP_EXEC,
+	STEP_MAX_,
+};
+
+/* "mount overlay root", ... for messages; "?" when out of range. */
+const char *sandbox_step_name(unsigned step);
+
+/* A mount computed by the broker on top of the policy's (the program's own
+ * bind, the working tree). Same meaning as Sbx__Mount. */
+struct sandbox_mount {
+	Sbx__Mount__Type type;
+	const char *source;      /* host path */
+	const char *destination; /* path inside */
+	bool is_file;            /* bind target is a file, not a directory */
+};
+
+struct sandbox_config {
+	const Sbx__Policy *policy;        /* finalized */
+	const struct sandbox_mount *extra_mounts;
+	size_t n_extra_mounts;
+	const char *exec_path;  /* absolute, valid inside the sandbox */
+	char *const *argv;
+	char *const *envp;
+	bool host_root;         /* broker runs as root: ids need switching */
+	unsigned long ns_flags; /* CLONE_NEW* the sandbox was created with */
+	int chan_fd;            /* SOCK_SEQPACKET to the broker */
+	int sync_fd;            /* read end: one byte once the maps exist */
+};
+
+/* A setup failure on its way to the broker. */
+struct setup_error {
+	unsigned step;
+	int errnum;
+	char detail[256];
+};
+
+/* Records a failure: errno (positive) and a printf-style detail naming the
+ * call and the path. Returns -errnum so callers can `return setup_fail(...)`. */
+int setup_fail(struct setup_error *e, unsigned step, int errnum,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Entry point of the cloned child (PID 1 of the new pid namespace): runs the
+ * setup steps, forks the payload, reaps, reports, exits. Never returns. */
+__attribute__((noreturn)) void sandbox_main(const struct sandbox_config *cfg);
