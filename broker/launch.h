@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "setup.h"
 
@@ -20,11 +21,12 @@ struct launch {
 /* CLONE_NEW* flags for the policy (the user namespace always). */
 unsigned long launch_ns_flags(const Sbx__Policy *p);
 
-/* Clones the sandbox (which runs sandbox_main(cfg) with its chan_fd,
- * sync_fd and ns_flags filled in), writes its id maps and releases it.
- * On failure nothing is left running. Returns 0 or -errno with err set. */
-int launch_sandbox(struct sandbox_config *cfg, struct launch *ret,
-		   struct sbx_error *err);
+/* Clones the sandbox (which runs sandbox_main(cfg) with its chan_fd and
+ * sync_fd filled in) into the cgroup cg (may be NULL), writes its id maps
+ * and releases it. On failure nothing is left running. Returns 0 or -errno
+ * with err set. */
+int launch_sandbox(struct sandbox_config *cfg, struct cgroup *cg,
+		   struct launch *ret, struct sbx_error *err);
 
 /* Kills the sandbox if it still runs, reaps it, closes the descriptors. */
 void launch_cleanup(struct launch *l);

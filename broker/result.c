@@ -33,39 +33,79 @@ int sbx_exit_status(const struct sbx_result *res)
 }
 
 static enum sbx_verdict verdict(const struct supervision *s,
-				const Sbx__Limits *l, uint64_t cpu_usec)
+				const struct sbx_result *res,
+				const Sbx__Limits *l, const char **limit)
 {
 	int st = s->report.wait_status;
+	uint64_t cpu = res->user_usec + res->sys_usec;
 
-	if (s->wall_expired)
+	if (s->wall_expired) {
+		*limit = "wall_time_ms";
 		return SBX_VERDICT_WLE;
+	}
+	if (s->cpu_expired || (l->has_cpu_time_ms && cpu > l->cpu_time_ms * 1000) ||
+	    (s->got_report && WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU)) {
+		*limit = "cpu_time_ms";
+		return SBX_VERDICT_TLE;
+	}
+	if (res->oom_killed) {
+		*limit = "memory_bytes";
+		return SBX_VERDICT_MLE;
+	}
 	if (!s->got_report)
 		return SBX_VERDICT_ERR;
-	if ((l->has_cpu_time_ms && cpu_usec > l->cpu_time_ms * 1000) ||
-	    (WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU))
-		return SBX_VERDICT_TLE;
 	if (WIFSIGNALED(st))
 		return SBX_VERDICT_SIG;
 	return WEXITSTATUS(st) ? SBX_VERDICT_RE : SBX_VERDICT_OK;
 }
 
-void result_fill(const struct supervision *s, const Sbx__Limits *limits,
-		 struct sbx_result *res)
+/* CPU from the cgroup when there is one: it also counts processes that
+ * were never reaped by PID 1 (killed with the namespace), less PID 1's own
+ * setup work. rusage otherwise. */
+static void fill_cpu(const struct supervision *s, const struct cg_stats *cs,
+		     struct sbx_result *res)
+{
+	const Sbx__ExitReport *r = &s->report;
+
+	res->user_usec = r->user_usec;
+	res->sys_usec = r->sys_usec;
+	res->accounting = "rusage";
+	if (!cs || !cs->has_cpu)
+		return;
+	uint64_t init = r->has_init_cpu_usec ? r->init_cpu_usec :
+			s->started ? s->init_setup_cpu_usec : 0;
+	uint64_t total = cs->cpu_usec > init ? cs->cpu_usec - init : 0;
+	/* The group splits user/system in coarse ticks on v1: keep its
+	 * proportion, but its exact total. */
+	uint64_t split = cs->user_usec + cs->sys_usec;
+	res->user_usec = split ? total * cs->user_usec / split : total;
+	res->sys_usec = total - res->user_usec;
+	res->accounting = "cgroup";
+}
+
+void result_fill(const struct supervision *s, const struct cg_stats *cs,
+		 const Sbx__Limits *limits, struct sbx_result *res)
 {
 	const Sbx__ExitReport *r = &s->report;
 	int st = r->wait_status;
 
-	res->user_usec = r->user_usec;
-	res->sys_usec = r->sys_usec;
+	fill_cpu(s, cs, res);
 	res->maxrss_kib = r->maxrss_kib;
 	res->nvcsw = r->nvcsw;
 	res->nivcsw = r->nivcsw;
 	res->wall_usec = s->wall_usec;
-	res->verdict = verdict(s, limits, r->user_usec + r->sys_usec);
+	if (cs) {
+		res->has_memory_peak = cs->has_memory_peak;
+		res->memory_peak_bytes = cs->memory_peak_bytes;
+		res->oom_killed = cs->oom_kills > 0;
+		res->has_pids_peak = cs->has_pids_peak;
+		res->pids_peak = cs->pids_peak;
+	}
+	res->verdict = verdict(s, res, limits, &res->limit);
 	if (s->got_report && WIFEXITED(st))
 		res->exit_code = WEXITSTATUS(st);
 	if (s->got_report && WIFSIGNALED(st))
 		res->signal = WTERMSIG(st);
-	if (s->wall_expired && !res->signal)
+	if ((s->wall_expired || s->cpu_expired) && !res->signal)
 		res->signal = SIGKILL;
 }

@@ -1,11 +1,14 @@
 /* Turning what supervision saw into a verdict and numbers (broker). */
 #pragma once
 
+#include "cgroup.h"
 #include "sbx.h"
 #include "supervise.h"
 
-/* Fills res from a finished supervision under the policy's limits.
- * Precedence: WLE (we killed it at the wall limit), then TLE (CPU over the
- * limit, or killed by SIGXCPU), then SIG, then RE, then OK. */
-void result_fill(const struct supervision *s, const Sbx__Limits *limits,
-		 struct sbx_result *res);
+/* Fills res from a finished supervision and the cgroup's statistics (cs
+ * may be NULL: rusage accounting) under the policy's limits.
+ * Precedence, first match wins: WLE (killed at the wall limit), TLE (killed
+ * at the CPU limit, CPU over it, or SIGXCPU), MLE (the OOM killer fired in
+ * the group), SIG, RE, OK. */
+void result_fill(const struct supervision *s, const struct cg_stats *cs,
+		 const Sbx__Limits *limits, struct sbx_result *res);

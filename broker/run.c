@@ -80,34 +80,67 @@ static int block_signals(sigset_t *old)
 	return fd;
 }
 
-static int run_sandbox(struct sandbox_config *cfg, struct sbx_result *res,
-		       uint64_t *t, struct sbx_error *err)
+static uint64_t with_extra(const Sbx__Limits *l, bool has, uint64_t ms)
 {
-	struct launch l = LAUNCH_INIT;
-	struct supervision s;
+	return has ? ms + (l->has_extra_time_ms ? l->extra_time_ms : 0) : 0;
+}
+
+static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
+		      struct supervision *s, struct sbx_result *res,
+		      uint64_t *t, struct sbx_error *err)
+{
 	const Sbx__Limits *lim = cfg->policy->limits;
-	uint64_t wall = lim->has_wall_time_ms ?
-		lim->wall_time_ms + (lim->has_extra_time_ms ? lim->extra_time_ms : 0) : 0;
+	struct watch w = {
+		.wall_ms = with_extra(lim, lim->has_wall_time_ms, lim->wall_time_ms),
+		.cpu_usec = with_extra(lim, lim->has_cpu_time_ms, lim->cpu_time_ms) * 1000,
+		.cg = cg,
+	};
+	struct launch l = LAUNCH_INIT;
 	sigset_t old;
 	int sigfd = block_signals(&old);
 	int r;
 
 	if (sigfd < 0)
 		return sbx_err_errno(err, sigfd, "signalfd");
-	r = launch_sandbox(cfg, &l, err);
+	r = launch_sandbox(cfg, cg, &l, err);
 	if (r == 0) {
 		timing(res, "launch", t);
-		r = supervise(&l, sigfd, wall, &s, err);
+		r = supervise(&l, sigfd, &w, s, err);
 		timing(res, "run", t);
 	}
 	launch_cleanup(&l);
 	close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+static void cg_destroyp(struct cgroup **cg)
+{
+	cg_destroy(*cg);
+}
+
+static int run_sandbox(struct sandbox_config *cfg, struct sbx_result *res,
+		       uint64_t *t, struct sbx_error *err)
+{
+	_cleanup_(cg_destroyp) struct cgroup *cg = NULL;
+	const Sbx__Policy *p = cfg->policy;
+	struct supervision s;
+	struct cg_stats cs;
+	int r;
+
+	r = cg_create(p, p->cgroup ? p->cgroup->parent : NULL, &cg, res->note,
+		      sizeof(res->note), err);
+	if (r < 0)
+		return r;
+	res->cgroup_version = cg_version(cg);
+	timing(res, "cgroup", t);
+	r = supervised(cfg, cg, &s, res, t, err);
 	if (r < 0)
 		return r;
 	if (s.got_error)
 		return setup_error(&s.error, err);
-	result_fill(&s, lim, res);
+	cg_stats(cg, &cs);
+	result_fill(&s, cg ? &cs : NULL, p->limits, res);
 	if (res->verdict == SBX_VERDICT_ERR)
 		return sbx_err(err, -EPROTO, "the sandbox's init ended without "
 			       "a report (wait status %#x)", s.init_status);

@@ -46,11 +46,22 @@ struct sbx_result {
 	enum sbx_verdict verdict;
 	int exit_code;        /* valid when the payload exited */
 	int signal;           /* valid when it was killed by a signal */
-	uint64_t wall_usec;   /* from payload start to its end */
-	uint64_t user_usec;   /* CPU of every process in the sandbox */
+	const char *limit;    /* the limit that fired ("cpu_time_ms", ...) or
+			       * NULL; static string */
+	uint64_t wall_usec;   /* from the sandbox's release to its end */
+	uint64_t user_usec;   /* CPU of every process in the sandbox, PID 1's
+			       * own setup excluded */
 	uint64_t sys_usec;
 	uint64_t maxrss_kib;  /* largest RSS of any process (rusage) */
+	bool has_memory_peak; /* cgroup memory.peak / max_usage_in_bytes */
+	uint64_t memory_peak_bytes;
+	bool oom_killed;      /* the kernel's OOM killer fired in the group */
+	bool has_pids_peak;
+	uint64_t pids_peak;
 	uint64_t nvcsw, nivcsw;
+	const char *accounting;     /* "cgroup" or "rusage" */
+	const char *cgroup_version; /* "v1", "v2", "hybrid" or "none" */
+	char note[256];             /* why accounting fell back, or "" */
 	unsigned n_timings;
 	struct sbx_timing timings[SBX_MAX_TIMINGS];
 };

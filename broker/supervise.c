@@ -22,14 +22,15 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static int arm_wall_timer(uint64_t ms)
+static int arm_timer(uint64_t ms, bool periodic)
 {
 	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	struct itimerspec its = {
-		.it_value = {.tv_sec = (time_t)(ms / 1000),
-			     .tv_nsec = (long)(ms % 1000) * 1000000},
-	};
+	struct timespec t = {.tv_sec = (time_t)(ms / 1000),
+			     .tv_nsec = (long)(ms % 1000) * 1000000};
+	struct itimerspec its = {.it_value = t};
 
+	if (periodic)
+		its.it_interval = t;
 	if (fd < 0)
 		return -errno;
 	if (timerfd_settime(fd, 0, &its, NULL) < 0) {
@@ -47,17 +48,19 @@ static void drain_channel(int chan, struct supervision *out)
 		struct pollfd p = {.fd = chan, .events = POLLIN};
 		if (poll(&p, 1, 0) <= 0 || !(p.revents & POLLIN))
 			return;
-		struct chan_setup_error e;
-		Sbx__ExitReport rep;
-		int t = chan_recv(chan, &e, &rep);
+		struct chan_msg m;
+		int t = chan_recv(chan, &m);
 		if (t <= 0)
 			return;
 		if (t == CHAN_SETUP_ERROR && !out->got_error) {
 			out->got_error = true;
-			out->error = e;
+			out->error = m.error;
 		} else if (t == CHAN_EXIT_REPORT) {
 			out->got_report = true;
-			out->report = rep;
+			out->report = m.report;
+		} else if (t == CHAN_STARTED) {
+			out->started = true;
+			out->init_setup_cpu_usec = m.init_cpu_usec;
 		}
 	}
 }
@@ -83,28 +86,55 @@ static int reap(struct launch *l, struct supervision *out)
 	return 0;
 }
 
-int supervise(struct launch *l, int sigfd, uint64_t wall_limit_ms,
+/* The payload's CPU so far: the cgroup's total less PID 1's setup. */
+static void check_cpu(struct launch *l, const struct watch *w, int timer,
+		      struct supervision *out)
+{
+	uint64_t ticks, used;
+
+	if (read(timer, &ticks, sizeof(ticks)) < 0 ||
+	    cg_cpu_usec(w->cg, &out->cg_cpu_usec) < 0 || out->cpu_expired)
+		return;
+	used = out->cg_cpu_usec - (out->started ? out->init_setup_cpu_usec : 0);
+	if (out->started && used >= w->cpu_usec) {
+		out->cpu_expired = true;
+		sys_pidfd_send_signal(l->pidfd, SIGKILL);
+	}
+}
+
+static int open_timers(const struct watch *w, int *wall, int *cpu,
+		       struct sbx_error *err)
+{
+	if (w->wall_ms && (*wall = arm_timer(w->wall_ms, false)) < 0)
+		return sbx_err_errno(err, *wall, "timerfd for the wall limit");
+	if (w->cpu_usec && w->cg &&
+	    (*cpu = arm_timer(SUPERVISE_CPU_TICK_MS, true)) < 0)
+		return sbx_err_errno(err, *cpu, "timerfd for the CPU limit");
+	return 0;
+}
+
+int supervise(struct launch *l, int sigfd, const struct watch *w,
 	      struct supervision *out, struct sbx_error *err)
 {
-	_cleanup_close_ int timer = -1;
+	_cleanup_close_ int wall = -1, cpu = -1;
 	uint64_t start = now_usec();
-	enum { P_INIT, P_CHAN, P_SIG, P_TIMER };
-	struct pollfd fds[4] = {
+	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_N };
+	struct pollfd fds[P_N] = {
 		[P_INIT] = {.fd = l->pidfd, .events = POLLIN},
 		[P_CHAN] = {.fd = l->chan, .events = POLLIN},
 		[P_SIG] = {.fd = sigfd, .events = POLLIN},
-		[P_TIMER] = {.fd = -1, .events = POLLIN},
+		[P_WALL] = {.fd = -1, .events = POLLIN},
+		[P_CPU] = {.fd = -1, .events = POLLIN},
 	};
+	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (wall_limit_ms) {
-		timer = arm_wall_timer(wall_limit_ms);
-		if (timer < 0)
-			return sbx_err_errno(err, timer, "timerfd for the wall limit");
-		fds[P_TIMER].fd = timer;
-	}
+	if ((r = open_timers(w, &wall, &cpu, err)) < 0)
+		return r;
+	fds[P_WALL].fd = wall;
+	fds[P_CPU].fd = cpu;
 	for (;;) {
-		if (poll(fds, 4, -1) < 0) {
+		if (poll(fds, P_N, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return sbx_err_errno(err, -errno, "poll");
@@ -117,16 +147,18 @@ int supervise(struct launch *l, int sigfd, uint64_t wall_limit_ms,
 		}
 		if (fds[P_SIG].revents)
 			forward_signal(l, sigfd);
-		if (fds[P_TIMER].revents) {
+		if (fds[P_CPU].revents)
+			check_cpu(l, w, cpu, out);
+		if (fds[P_WALL].revents) {
 			out->wall_expired = true;
 			sys_pidfd_send_signal(l->pidfd, SIGKILL);
-			fds[P_TIMER].fd = -1;
+			fds[P_WALL].fd = -1;
 		}
 		if (fds[P_INIT].revents)
 			break;
 	}
 	out->wall_usec = now_usec() - start;
-	int r = reap(l, out);
+	r = reap(l, out);
 	if (r < 0)
 		return sbx_err_errno(err, r, "waitid on the sandbox");
 	/* PID 1 sends its report before exiting: it is queued by now. */

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cgroup.h"
 #include "channel.h"
 #include "error.h"
 #include "launch.h"
@@ -14,13 +15,28 @@ struct supervision {
 	Sbx__ExitReport report;
 	bool got_error;              /* a setup step failed */
 	struct chan_setup_error error;
+	bool started;                /* the payload was forked */
+	uint64_t init_setup_cpu_usec;/* PID 1's CPU until then */
 	bool wall_expired;           /* we killed it at the wall limit */
+	bool cpu_expired;            /* we killed it at the CPU limit */
+	uint64_t cg_cpu_usec;        /* last CPU reading of the cgroup */
 	int init_status;             /* wait status of PID 1 */
 	uint64_t wall_usec;          /* release to PID 1's end */
 };
 
+/* What to watch for: 0 means no limit. */
+struct watch {
+	uint64_t wall_ms;
+	uint64_t cpu_usec;   /* needs cg: the CPU of every process together */
+	struct cgroup *cg;
+};
+
+/* How often the cgroup's CPU time is read while a CPU limit applies: a
+ * spinning program is stopped at most this late. */
+#define SUPERVISE_CPU_TICK_MS 10
+
 /* Runs until PID 1 has exited and been reaped (l->pidfd is then closed).
- * sigfd is a signalfd for the signals to forward. wall_limit_ms 0: none.
- * Returns 0 or -errno with err set. */
-int supervise(struct launch *l, int sigfd, uint64_t wall_limit_ms,
+ * sigfd is a signalfd for the signals to forward. Returns 0 or -errno with
+ * err set. */
+int supervise(struct launch *l, int sigfd, const struct watch *w,
 	      struct supervision *out, struct sbx_error *err);

@@ -66,6 +66,27 @@ int chan_send_exit(int fd, const Sbx__ExitReport *report)
 	return send_packet(fd, CHAN_EXIT_REPORT, &report->base);
 }
 
+int chan_send_started(int fd, uint64_t init_cpu_usec)
+{
+	Sbx__Started m = SBX__STARTED__INIT;
+
+	m.has_init_cpu_usec = 1;
+	m.init_cpu_usec = init_cpu_usec;
+	return send_packet(fd, CHAN_STARTED, &m.base);
+}
+
+static int decode_started(const uint8_t *buf, size_t len, uint64_t *ret)
+{
+	struct arena a = {.used = 0};
+	ProtobufCAllocator alloc = {arena_alloc, arena_free, &a};
+	Sbx__Started *m = sbx__started__unpack(&alloc, len, buf);
+
+	if (!m || !m->has_init_cpu_usec)
+		return -EBADMSG;
+	*ret = m->init_cpu_usec;
+	return CHAN_STARTED;
+}
+
 static int decode_error(const uint8_t *buf, size_t len,
 			struct chan_setup_error *ret)
 {
@@ -97,23 +118,29 @@ static int decode_exit(const uint8_t *buf, size_t len, Sbx__ExitReport *ret)
 	return CHAN_EXIT_REPORT;
 }
 
-int chan_decode(const uint8_t *buf, size_t len,
-		struct chan_setup_error *ret_error, Sbx__ExitReport *ret_report)
+static int decode(const uint8_t *buf, size_t len, struct chan_msg *ret)
 {
 	if (len < 1 || len > CHAN_MAX_PACKET)
 		return -EBADMSG;
 	switch (buf[0]) {
 	case CHAN_SETUP_ERROR:
-		return decode_error(buf + 1, len - 1, ret_error);
+		return decode_error(buf + 1, len - 1, &ret->error);
 	case CHAN_EXIT_REPORT:
-		return decode_exit(buf + 1, len - 1, ret_report);
+		return decode_exit(buf + 1, len - 1, &ret->report);
+	case CHAN_STARTED:
+		return decode_started(buf + 1, len - 1, &ret->init_cpu_usec);
 	default:
 		return -EBADMSG;
 	}
 }
 
-int chan_recv(int fd, struct chan_setup_error *ret_error,
-	      Sbx__ExitReport *ret_report)
+int chan_decode(const uint8_t *buf, size_t len, struct chan_msg *ret)
+{
+	ret->type = decode(buf, len, ret);
+	return ret->type;
+}
+
+int chan_recv(int fd, struct chan_msg *ret)
 {
 	uint8_t buf[CHAN_MAX_PACKET];
 	ssize_t n;
@@ -127,5 +154,5 @@ int chan_recv(int fd, struct chan_setup_error *ret_error,
 		return 0;
 	if ((size_t)n > sizeof(buf))
 		return -EBADMSG;
-	return chan_decode(buf, (size_t)n, ret_error, ret_report);
+	return chan_decode(buf, (size_t)n, ret);
 }

@@ -15,6 +15,7 @@
 enum chan_type {
 	CHAN_SETUP_ERROR = 1, /* Sbx__SetupError */
 	CHAN_EXIT_REPORT = 2, /* Sbx__ExitReport */
+	CHAN_STARTED = 3,     /* Sbx__Started */
 };
 
 /* A decoded setup failure, fixed size. */
@@ -24,20 +25,26 @@ struct chan_setup_error {
 	char detail[CHAN_DETAIL_MAX];
 };
 
+/* One received packet, decoded; only the member of its type is set. */
+struct chan_msg {
+	int type;
+	struct chan_setup_error error;
+	Sbx__ExitReport report; /* scalar fields only: nothing to free */
+	uint64_t init_cpu_usec; /* CHAN_STARTED */
+};
+
 /* Sends a setup failure. Returns 0 or -errno. */
 int chan_send_error(int fd, unsigned step, int errnum, const char *detail);
 
 /* Sends the exit report of PID 1. Returns 0 or -errno. */
 int chan_send_exit(int fd, const Sbx__ExitReport *report);
 
-/* Receives one packet. Returns its type (> 0), 0 on EOF, or -errno; on
- * CHAN_SETUP_ERROR fills *ret_error, on CHAN_EXIT_REPORT fills *ret_report
- * (only the scalar fields, so nothing needs freeing). Malformed packets are
- * -EBADMSG. */
-int chan_recv(int fd, struct chan_setup_error *ret_error,
-	      Sbx__ExitReport *ret_report);
+/* Sends PID 1's setup CPU time once the payload is forked. */
+int chan_send_started(int fd, uint64_t init_cpu_usec);
+
+/* Receives one packet into *ret. Returns its type (> 0), 0 on EOF, or
+ * -errno; malformed packets are -EBADMSG. */
+int chan_recv(int fd, struct chan_msg *ret);
 
 /* Decodes one packet already read (exposed for the fuzzer and tests). */
-int chan_decode(const uint8_t *buf, size_t len,
-		struct chan_setup_error *ret_error,
-		Sbx__ExitReport *ret_report);
+int chan_decode(const uint8_t *buf, size_t len, struct chan_msg *ret);

@@ -13,15 +13,32 @@
 #include "channel.h"
 #include "payload.h"
 
+static uint64_t tv_usec(struct timeval tv)
+{
+	return (uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec;
+}
+
+static uint64_t self_cpu_usec(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return 0;
+	return tv_usec(ru.ru_utime) + tv_usec(ru.ru_stime);
+}
+
 static void fill_usage(Sbx__ExitReport *r)
 {
 	struct rusage ru;
 
+	r->has_init_cpu_usec = 1;
+	r->init_cpu_usec = self_cpu_usec();
+
 	if (getrusage(RUSAGE_CHILDREN, &ru) < 0)
 		return;
 	r->has_user_usec = r->has_sys_usec = r->has_maxrss_kib = 1;
-	r->user_usec = (uint64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
-	r->sys_usec = (uint64_t)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+	r->user_usec = tv_usec(ru.ru_utime);
+	r->sys_usec = tv_usec(ru.ru_stime);
 	r->maxrss_kib = (uint64_t)ru.ru_maxrss;
 	r->has_minflt = r->has_majflt = r->has_nvcsw = r->has_nivcsw = 1;
 	r->minflt = (uint64_t)ru.ru_minflt;
@@ -84,6 +101,7 @@ void init_run(const struct sandbox_config *cfg)
 	}
 	if (payload == 0)
 		payload_exec(cfg);
+	chan_send_started(cfg->chan_fd, self_cpu_usec());
 
 	for (;;) {
 		siginfo_t si;

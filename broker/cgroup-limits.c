@@ -1,0 +1,211 @@
+/* Writing the policy's limits into the run's groups and reading the
+ * statistics back, per cgroup version (broker). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "cgroup-file.h"
+#include "cgroup-internal.h"
+
+static struct cg_dir *dir_for(struct cgroup *cg, enum cg_ctrl c)
+{
+	return cg->by_ctrl[c] >= 0 ? &cg->dir[cg->by_ctrl[c]] : NULL;
+}
+
+static int fail(struct sbx_error *err, int r, const struct cg_dir *d,
+		const char *file)
+{
+	return sbx_err_errno(err, r, "cgroups: write %s/%s", d->path, file);
+}
+
+/* Optional files (swap accounting off, older kernels) may be missing. */
+static int write_opt(int fd, const char *file, uint64_t v)
+{
+	int r = cgf_write_u64(fd, file, v);
+	return r == -ENOENT ? 0 : r;
+}
+
+static int memory_limits(struct cg_dir *d, const Sbx__Limits *l,
+			 struct sbx_error *err)
+{
+	uint64_t swap = l->has_swap_bytes ? l->swap_bytes : 0;
+	int r;
+
+	if (!l->has_memory_bytes)
+		return 0;
+	if (d->version == 2) {
+		if ((r = cgf_write_u64(d->fd, "memory.max", l->memory_bytes)) < 0)
+			return fail(err, r, d, "memory.max");
+		if ((r = write_opt(d->fd, "memory.swap.max", swap)) < 0)
+			return fail(err, r, d, "memory.swap.max");
+		return 0;
+	}
+	if ((r = cgf_write_u64(d->fd, "memory.limit_in_bytes", l->memory_bytes)) < 0)
+		return fail(err, r, d, "memory.limit_in_bytes");
+	/* memsw counts memory + swap; absent without swap accounting */
+	if ((r = write_opt(d->fd, "memory.memsw.limit_in_bytes",
+			   l->memory_bytes + swap)) < 0)
+		return fail(err, r, d, "memory.memsw.limit_in_bytes");
+	if (swap == 0)
+		write_opt(d->fd, "memory.swappiness", 0);
+	return 0;
+}
+
+static int pids_limit(struct cg_dir *d, const Sbx__Limits *l,
+		      struct sbx_error *err)
+{
+	int r;
+
+	if (!l->has_processes)
+		return 0;
+	/* PID 1 of the sandbox counts too: one more than the payload's */
+	if ((r = cgf_write_u64(d->fd, "pids.max", l->processes + 1)) < 0)
+		return fail(err, r, d, "pids.max");
+	return 0;
+}
+
+static int cpu_quota(struct cg_dir *d, const Sbx__Limits *l,
+		     struct sbx_error *err)
+{
+	const uint64_t period = 100000;
+	uint64_t quota = (uint64_t)l->cpu_quota_percent * period / 100;
+	char line[64];
+	int r;
+
+	if (d->version == 2) {
+		snprintf(line, sizeof(line), "%" PRIu64 " %" PRIu64, quota, period);
+		if ((r = cgf_write(d->fd, "cpu.max", line)) < 0)
+			return fail(err, r, d, "cpu.max");
+		return 0;
+	}
+	if ((r = cgf_write_u64(d->fd, "cpu.cfs_period_us", period)) < 0)
+		return fail(err, r, d, "cpu.cfs_period_us");
+	if ((r = cgf_write_u64(d->fd, "cpu.cfs_quota_us", quota)) < 0)
+		return fail(err, r, d, "cpu.cfs_quota_us");
+	return 0;
+}
+
+/* The nodes of the sandbox's minimal /dev, and its own devpts. */
+static const char *const base_devices[] = {
+	"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
+	"c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm",
+};
+
+static int device_rule(const Sbx__Device *dev, char *out, size_t size)
+{
+	struct stat st;
+
+	if (stat(dev->path, &st) < 0)
+		return -errno;
+	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		return -ENODEV;
+	snprintf(out, size, "%c %u:%u %s", S_ISCHR(st.st_mode) ? 'c' : 'b',
+		 major(st.st_rdev), minor(st.st_rdev),
+		 dev->access ? dev->access : "rw");
+	return 0;
+}
+
+static int devices_v1(struct cg_dir *d, const Sbx__Policy *p,
+		      struct sbx_error *err)
+{
+	char rule[64];
+	int r;
+
+	if ((r = cgf_write(d->fd, "devices.deny", "a")) < 0)
+		return fail(err, r, d, "devices.deny");
+	for (size_t i = 0; i < sizeof(base_devices) / sizeof(*base_devices); i++)
+		if ((r = cgf_write(d->fd, "devices.allow", base_devices[i])) < 0)
+			return fail(err, r, d, "devices.allow");
+	for (size_t i = 0; i < p->n_devices; i++) {
+		if ((r = device_rule(p->devices[i], rule, sizeof(rule))) < 0)
+			return sbx_err_errno(err, r, "device %s", p->devices[i]->path);
+		if ((r = cgf_write(d->fd, "devices.allow", rule)) < 0)
+			return fail(err, r, d, "devices.allow");
+	}
+	return 0;
+}
+
+int cg_write_limits(struct cgroup *cg, const Sbx__Policy *p,
+		    struct sbx_error *err)
+{
+	struct cg_dir *d;
+	int r = 0;
+
+	if ((d = dir_for(cg, CG_MEMORY)) && (r = memory_limits(d, p->limits, err)) < 0)
+		return r;
+	if ((d = dir_for(cg, CG_PIDS)) && (r = pids_limit(d, p->limits, err)) < 0)
+		return r;
+	if ((d = dir_for(cg, CG_CPU)) && (r = cpu_quota(d, p->limits, err)) < 0)
+		return r;
+	if ((d = dir_for(cg, CG_DEVICES)) && d->version == 1)
+		r = devices_v1(d, p, err);
+	return r;
+}
+
+int cg_cpu_usec(struct cgroup *cg, uint64_t *ret)
+{
+	struct cg_dir *d = cg ? dir_for(cg, CG_CPUACCT) : NULL;
+	uint64_t ns;
+	int r;
+
+	if (!d)
+		return -ENODEV;
+	if (d->version == 2)
+		return cgf_read_key(d->fd, "cpu.stat", "usage_usec", ret);
+	if ((r = cgf_read_u64(d->fd, "cpuacct.usage", &ns)) < 0)
+		return r;
+	*ret = ns / 1000;
+	return 0;
+}
+
+static void cpu_stats(struct cg_dir *d, struct cg_stats *s)
+{
+	uint64_t u, sy;
+
+	if (d->version == 2) {
+		s->has_cpu = cgf_read_key(d->fd, "cpu.stat", "usage_usec", &s->cpu_usec) == 0 &&
+			     cgf_read_key(d->fd, "cpu.stat", "user_usec", &s->user_usec) == 0 &&
+			     cgf_read_key(d->fd, "cpu.stat", "system_usec", &s->sys_usec) == 0;
+		return;
+	}
+	if (cgf_read_u64(d->fd, "cpuacct.usage", &s->cpu_usec) < 0 ||
+	    cgf_read_u64(d->fd, "cpuacct.usage_user", &u) < 0 ||
+	    cgf_read_u64(d->fd, "cpuacct.usage_sys", &sy) < 0)
+		return;
+	s->cpu_usec /= 1000;
+	s->user_usec = u / 1000;
+	s->sys_usec = sy / 1000;
+	s->has_cpu = true;
+}
+
+static void memory_stats(struct cg_dir *d, struct cg_stats *s)
+{
+	if (d->version == 2) {
+		s->has_memory_peak = cgf_read_u64(d->fd, "memory.peak",
+						  &s->memory_peak_bytes) == 0;
+		cgf_read_key(d->fd, "memory.events", "oom_kill", &s->oom_kills);
+		return;
+	}
+	s->has_memory_peak = cgf_read_u64(d->fd, "memory.max_usage_in_bytes",
+					  &s->memory_peak_bytes) == 0;
+	cgf_read_key(d->fd, "memory.oom_control", "oom_kill", &s->oom_kills);
+}
+
+void cg_stats(struct cgroup *cg, struct cg_stats *s)
+{
+	struct cg_dir *d;
+
+	memset(s, 0, sizeof(*s));
+	if (!cg)
+		return;
+	if ((d = dir_for(cg, CG_CPUACCT)))
+		cpu_stats(d, s);
+	if ((d = dir_for(cg, CG_MEMORY)))
+		memory_stats(d, s);
+	if ((d = dir_for(cg, CG_PIDS)) && d->version == 2)
+		s->has_pids_peak = cgf_read_u64(d->fd, "pids.peak",
+						&s->pids_peak) == 0;
+}

@@ -1,0 +1,356 @@
+/* Where the run's control groups go, and their life (broker).
+ *
+ * Each controller is used from a v1 hierarchy when one carries it and from
+ * the unified (v2) hierarchy otherwise; a v2 group is made whenever a v2
+ * hierarchy is mounted and ours to write, for its cpu.stat and cgroup.kill
+ * even on hybrid hosts where it has no controllers. Groups are named
+ * sbx-<broker pid>-<random>, so a later run can recognise and remove the
+ * groups of a broker that died. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup-file.h"
+#include "cgroup-internal.h"
+#include "cgroup-parse.h"
+#include "cleanup.h"
+
+#define READ_MAX 65536
+
+static const char *const ctrl_names[CG_N_] = {
+	[CG_MEMORY] = "memory", [CG_PIDS] = "pids", [CG_CPUACCT] = "cpuacct",
+	[CG_CPU] = "cpu",       [CG_DEVICES] = "devices",
+};
+
+static int discover(struct cgp_mounts *m, struct sbx_error *err)
+{
+	_cleanup_free_ char *buf = malloc(READ_MAX);
+	int r;
+
+	if (!buf)
+		return sbx_err(err, -ENOMEM, "cgroups: out of memory");
+	r = cgf_read(AT_FDCWD, "/proc/self/mountinfo", buf, READ_MAX);
+	if (r < 0 || cgp_parse_mountinfo(buf, m) < 0)
+		return sbx_err(err, r < 0 ? r : -EINVAL,
+			       "cgroups: cannot parse /proc/self/mountinfo");
+	r = cgf_read(AT_FDCWD, "/proc/self/cgroup", buf, READ_MAX);
+	if (r < 0 || cgp_parse_proc_cgroup(buf, m) < 0)
+		return sbx_err(err, r < 0 ? r : -EINVAL,
+			       "cgroups: cannot parse /proc/self/cgroup");
+	return 0;
+}
+
+/* The directory our groups go into in this hierarchy. */
+static int parent_path(const struct cgp_mount *m, const char *parent,
+		       char out[PATH_MAX])
+{
+	const char *rel = parent;
+	size_t rootlen = strlen(m->root);
+
+	if (!rel) {
+		if (!m->caller[0])
+			return -ENOENT;
+		rel = m->caller;
+		/* inside a container the mount's root is our group's
+		 * ancestor: the caller path is relative to the hierarchy */
+		if (rootlen > 1 && strncmp(rel, m->root, rootlen) == 0)
+			rel += rootlen;
+	}
+	int n = snprintf(out, PATH_MAX, "%s/%s", m->mountpoint,
+			 rel[0] == '/' ? rel + 1 : rel);
+	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+static bool permission_error(int r)
+{
+	return r == -EACCES || r == -EPERM || r == -EROFS;
+}
+
+/* Removes groups left by brokers that no longer exist. */
+static void remove_stale(int parent_fd)
+{
+	int fd = dup(parent_fd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		int pid;
+		if (sscanf(de->d_name, "sbx-%d-", &pid) != 1 &&
+		    sscanf(de->d_name, "sbx-broker-%d", &pid) != 1)
+			continue;
+		if (pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		int g = openat(parent_fd, de->d_name, O_DIRECTORY | O_CLOEXEC);
+		if (g >= 0) {
+			cgf_write(g, "cgroup.kill", "1");
+			close(g);
+		}
+		unlinkat(parent_fd, de->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
+static int make_dir(struct cgroup *cg, const struct cgp_mount *m,
+		    const char *parent, const char *name, struct sbx_error *err)
+{
+	struct cg_dir *d = &cg->dir[cg->n];
+	char ppath[PATH_MAX];
+	int r = parent_path(m, parent, ppath);
+
+	if (r < 0)
+		return sbx_err(err, r, "cgroups: no group of ours in %s",
+			       m->mountpoint);
+	d->parent_fd = open(ppath, O_DIRECTORY | O_CLOEXEC);
+	if (d->parent_fd < 0)
+		return sbx_err_errno(err, -errno, "cgroups: open %s", ppath);
+	remove_stale(d->parent_fd);
+	if (mkdirat(d->parent_fd, name, 0755) < 0) {
+		r = -errno;
+		close(d->parent_fd);
+		return sbx_err_errno(err, r, "cgroups: mkdir %s/%s", ppath, name);
+	}
+	d->fd = openat(d->parent_fd, name, O_DIRECTORY | O_CLOEXEC);
+	if (d->fd < 0) {
+		r = -errno;
+		unlinkat(d->parent_fd, name, AT_REMOVEDIR);
+		close(d->parent_fd);
+		return sbx_err_errno(err, r, "cgroups: open %s/%s", ppath, name);
+	}
+	d->version = m->version;
+	d->ctrls = 0;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	if (snprintf(d->path, sizeof(d->path), "%s/%s", ppath, name) < 0)
+		d->path[0] = '\0';
+	cg->n++;
+	return (int)cg->n - 1;
+}
+
+static bool wanted(const Sbx__Policy *p, enum cg_ctrl c)
+{
+	switch (c) {
+	case CG_CPU:
+		return p->limits->has_cpu_quota_percent;
+	case CG_DEVICES:
+		/* v1 devices.deny needs CAP_SYS_ADMIN; rootless sandboxes
+		 * only ever see the device nodes we bind. */
+		return geteuid() == 0;
+	default:
+		return true;
+	}
+}
+
+/* v2: enables a controller for our group in the parent. The kernel
+ * refuses while the parent holds processes (the no-internal-process rule):
+ * then move ourselves into a leaf of our own, as crun and systemd do. */
+static int enable_v2(struct cg_dir *d, const char *ctrl)
+{
+	char line[32];
+	int r;
+
+	snprintf(line, sizeof(line), "+%s", ctrl);
+	r = cgf_write(d->parent_fd, "cgroup.subtree_control", line);
+	if (r != -EBUSY)
+		return r;
+	char leaf[64];
+	snprintf(leaf, sizeof(leaf), "sbx-broker-%d", (int)getpid());
+	if (mkdirat(d->parent_fd, leaf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	_cleanup_close_ int lfd = openat(d->parent_fd, leaf, O_DIRECTORY | O_CLOEXEC);
+	if (lfd < 0 || cgf_write_u64(lfd, "cgroup.procs", (uint64_t)getpid()) < 0)
+		return -EBUSY;
+	return cgf_write(d->parent_fd, "cgroup.subtree_control", line);
+}
+
+/* Serves controller c from the v2 group when the hierarchy offers it. */
+static int assign_v2(struct cgroup *cg, enum cg_ctrl c)
+{
+	char avail[512];
+	struct cg_dir *d = &cg->dir[cg->v2];
+
+	if (c == CG_CPUACCT) /* cpu.stat's usage is always there */
+		goto ok;
+	if (c == CG_DEVICES)
+		return -EOPNOTSUPP; /* v2 devices are BPF programs */
+	if (cgf_read(d->parent_fd, "cgroup.controllers", avail, sizeof(avail)) < 0)
+		return -EOPNOTSUPP;
+	for (char *s = avail; *s; s++)
+		if (*s == ' ' || *s == '\n')
+			*s = ',';
+	if (!cgp_has_controller(avail, ctrl_names[c]))
+		return -EOPNOTSUPP;
+	int r = enable_v2(d, ctrl_names[c]);
+	if (r < 0)
+		return r;
+ok:
+	d->ctrls |= 1u << c;
+	cg->by_ctrl[c] = cg->v2;
+	return 0;
+}
+
+/* Serves controller c from its v1 hierarchy, making our group there if no
+ * other controller of that hierarchy made it yet. */
+static int assign_v1(struct cgroup *cg, const struct cgp_mounts *ms, int mi,
+		     const char *parent, const char *name, enum cg_ctrl c,
+		     int *made, struct sbx_error *err)
+{
+	if (made[mi] < 0) {
+		int r = make_dir(cg, &ms->m[mi], parent, name, err);
+		if (r < 0)
+			return r;
+		made[mi] = r;
+	}
+	cg->dir[made[mi]].ctrls |= 1u << c;
+	cg->by_ctrl[c] = made[mi];
+	return 0;
+}
+
+static int find_v1(const struct cgp_mounts *ms, enum cg_ctrl c)
+{
+	for (size_t i = 0; i < ms->n; i++)
+		if (ms->m[i].version == 1 &&
+		    cgp_has_controller(ms->m[i].controllers, ctrl_names[c]))
+			return (int)i;
+	return -1;
+}
+
+static int build(struct cgroup *cg, const struct cgp_mounts *ms,
+		 const Sbx__Policy *p, const char *parent, struct sbx_error *err)
+{
+	char name[64];
+	int made[CGP_MAX_MOUNTS];
+	uint32_t rnd = 0;
+
+	if (getrandom(&rnd, sizeof(rnd), 0) < 0)
+		rnd = (uint32_t)time(NULL);
+	snprintf(name, sizeof(name), "sbx-%d-%08x", (int)getpid(), rnd);
+	for (size_t i = 0; i < CGP_MAX_MOUNTS; i++)
+		made[i] = -1;
+	for (size_t i = 0; i < ms->n; i++) {
+		if (ms->m[i].version != 2)
+			continue;
+		int r = make_dir(cg, &ms->m[i], parent, name, err);
+		if (r >= 0)
+			made[i] = cg->v2 = r;
+		else if (!permission_error(r) || find_v1(ms, CG_MEMORY) < 0)
+			return r;
+		break;
+	}
+	for (int c = 0; c < CG_N_; c++) {
+		int mi = find_v1(ms, c), r;
+		if (!wanted(p, c))
+			continue;
+		if (cg->v2 >= 0 && (mi < 0 || c == CG_CPUACCT) &&
+		    assign_v2(cg, c) == 0)
+			continue;
+		if (mi < 0)
+			continue; /* not available on this host */
+		r = assign_v1(cg, ms, mi, parent, name, c, made, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cg_create(const Sbx__Policy *p, const char *parent, struct cgroup **ret,
+	      char *note, size_t size, struct sbx_error *err)
+{
+	_cleanup_free_ struct cgp_mounts *ms = calloc(1, sizeof(*ms));
+	struct cgroup *cg = calloc(1, sizeof(*cg));
+	int r;
+
+	*ret = NULL;
+	if (!ms || !cg) {
+		free(cg);
+		return sbx_err(err, -ENOMEM, "cgroups: out of memory");
+	}
+	cg->v2 = -1;
+	for (int c = 0; c < CG_N_; c++)
+		cg->by_ctrl[c] = -1;
+	r = discover(ms, err);
+	if (r == 0)
+		r = build(cg, ms, p, parent, err);
+	if (r == 0)
+		r = cg_write_limits(cg, p, err);
+	if (r < 0) {
+		cg_destroy(cg);
+		if (parent || !permission_error(r))
+			return r;
+		snprintf(note, size, "no cgroup delegated to uid %u (%s): limits "
+			 "by rlimits, accounting by rusage", (unsigned)geteuid(),
+			 err ? err->msg : "");
+		return 0;
+	}
+	*ret = cg;
+	return 0;
+}
+
+int cg_clone_fd(const struct cgroup *cg)
+{
+	return cg && cg->v2 >= 0 ? cg->dir[cg->v2].fd : -1;
+}
+
+int cg_attach(struct cgroup *cg, pid_t pid, bool cloned_into_v2,
+	      struct sbx_error *err)
+{
+	for (size_t i = 0; cg && i < cg->n; i++) {
+		if (cloned_into_v2 && (int)i == cg->v2)
+			continue;
+		int r = cgf_write_u64(cg->dir[i].fd, "cgroup.procs", (uint64_t)pid);
+		if (r < 0)
+			return sbx_err_errno(err, r, "cgroups: move sandbox into %s",
+					     cg->dir[i].path);
+	}
+	return 0;
+}
+
+const char *cg_version(const struct cgroup *cg)
+{
+	bool v1 = false, v2 = false;
+
+	for (size_t i = 0; cg && i < cg->n; i++) {
+		v1 |= cg->dir[i].version == 1;
+		v2 |= cg->dir[i].version == 2;
+	}
+	return v1 && v2 ? "hybrid" : v2 ? "v2" : v1 ? "v1" : "none";
+}
+
+/* A group just emptied by the kernel can refuse rmdir for a moment while
+ * its last tasks finish exiting. */
+static void remove_dir(struct cg_dir *d)
+{
+	struct timespec ts = {0, 200000};
+
+	for (int i = 0; i < 50; i++) {
+		if (unlinkat(d->parent_fd, d->name, AT_REMOVEDIR) == 0 ||
+		    errno != EBUSY)
+			break;
+		nanosleep(&ts, NULL);
+	}
+}
+
+void cg_destroy(struct cgroup *cg)
+{
+	if (!cg)
+		return;
+	if (cg->v2 >= 0)
+		cgf_write(cg->dir[cg->v2].fd, "cgroup.kill", "1");
+	for (size_t i = 0; i < cg->n; i++) {
+		close(cg->dir[i].fd);
+		remove_dir(&cg->dir[i]);
+		close(cg->dir[i].parent_fd);
+	}
+	free(cg);
+}
