@@ -48,6 +48,10 @@ static enum sbx_verdict verdict(const struct supervision *s,
 		*limit = "cpu_time_ms";
 		return SBX_VERDICT_TLE;
 	}
+	if (s->output_exceeded) {
+		*limit = "output_bytes";
+		return SBX_VERDICT_OLE;
+	}
 	if (res->oom_killed) {
 		*limit = "memory_bytes";
 		return SBX_VERDICT_MLE;
@@ -106,6 +110,7 @@ void result_fill(const struct supervision *s, const struct cg_stats *cs,
 		res->exit_code = WEXITSTATUS(st);
 	if (s->got_report && WIFSIGNALED(st))
 		res->signal = WTERMSIG(st);
-	if ((s->wall_expired || s->cpu_expired) && !res->signal)
+	if ((s->wall_expired || s->cpu_expired || s->output_exceeded) &&
+	    !res->signal)
 		res->signal = SIGKILL;
 }

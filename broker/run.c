@@ -10,6 +10,7 @@
 #include "cleanup.h"
 #include "env.h"
 #include "launch.h"
+#include "output.h"
 #include "program.h"
 #include "result.h"
 #include "sbx.h"
@@ -61,15 +62,18 @@ static int setup_error(const struct chan_setup_error *e, struct sbx_error *err)
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 
 /* Blocks the forwarded signals (restored by the caller from *old) and
- * returns a signalfd for them. */
+ * returns a signalfd for them. SIGPIPE is blocked too, so a closed reader
+ * of the relayed output shows up as EPIPE instead of killing us. */
 static int block_signals(sigset_t *old)
 {
-	sigset_t set;
+	sigset_t set, with_pipe;
 
 	sigemptyset(&set);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaddset(&set, forwarded[i]);
-	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+	with_pipe = set;
+	sigaddset(&with_pipe, SIGPIPE);
+	if (sigprocmask(SIG_BLOCK, &with_pipe, old) < 0)
 		return -errno;
 	int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (fd < 0) {
@@ -85,15 +89,30 @@ static uint64_t with_extra(const Sbx__Limits *l, bool has, uint64_t ms)
 	return has ? ms + (l->has_extra_time_ms ? l->extra_time_ms : 0) : 0;
 }
 
+/* Discards a SIGPIPE raised by the relay before restoring the mask. */
+static void unblock_signals(const sigset_t *old)
+{
+	sigset_t pipe;
+	struct timespec zero = {0, 0};
+
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	if (!sigismember(old, SIGPIPE))
+		while (sigtimedwait(&pipe, NULL, &zero) > 0)
+			;
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
-		      struct supervision *s, struct sbx_result *res,
-		      uint64_t *t, struct sbx_error *err)
+		      struct output *o, struct supervision *s,
+		      struct sbx_result *res, uint64_t *t, struct sbx_error *err)
 {
 	const Sbx__Limits *lim = cfg->policy->limits;
 	struct watch w = {
 		.wall_ms = with_extra(lim, lim->has_wall_time_ms, lim->wall_time_ms),
 		.cpu_usec = with_extra(lim, lim->has_cpu_time_ms, lim->cpu_time_ms) * 1000,
 		.cg = cg,
+		.out = o,
 	};
 	struct launch l = LAUNCH_INIT;
 	sigset_t old;
@@ -102,7 +121,10 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 
 	if (sigfd < 0)
 		return sbx_err_errno(err, sigfd, "signalfd");
+	for (int i = 0; i < 3; i++)
+		cfg->stdio[i] = o->child[i];
 	r = launch_sandbox(cfg, cg, &l, err);
+	output_started(o);
 	if (r == 0) {
 		timing(res, "launch", t);
 		r = supervise(&l, sigfd, &w, s, err);
@@ -110,7 +132,7 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 	}
 	launch_cleanup(&l);
 	close(sigfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	unblock_signals(&old);
 	return r;
 }
 
@@ -119,27 +141,40 @@ static void cg_destroyp(struct cgroup **cg)
 	cg_destroy(*cg);
 }
 
-static int run_sandbox(struct sandbox_config *cfg, struct sbx_result *res,
+static void output_finishp(struct output *o)
+{
+	output_finish(o);
+}
+
+static int run_sandbox(struct sandbox_config *cfg,
+		       const struct sbx_run_opts *opts, struct sbx_result *res,
 		       uint64_t *t, struct sbx_error *err)
 {
 	_cleanup_(cg_destroyp) struct cgroup *cg = NULL;
+	_cleanup_(output_finishp) struct output o = OUTPUT_INIT;
 	const Sbx__Policy *p = cfg->policy;
 	struct supervision s;
 	struct cg_stats cs;
 	int r;
 
+	r = output_open(&o, opts, p->limits->has_output_bytes ?
+			p->limits->output_bytes : 0, err);
+	if (r < 0)
+		return r;
 	r = cg_create(p, p->cgroup ? p->cgroup->parent : NULL, &cg, res->note,
 		      sizeof(res->note), err);
 	if (r < 0)
 		return r;
 	res->cgroup_version = cg_version(cg);
 	timing(res, "cgroup", t);
-	r = supervised(cfg, cg, &s, res, t, err);
+	r = supervised(cfg, cg, &o, &s, res, t, err);
 	if (r < 0)
 		return r;
 	if (s.got_error)
 		return setup_error(&s.error, err);
 	cg_stats(cg, &cs);
+	output_finish(&o);
+	res->output_bytes = o.total;
 	result_fill(&s, cg ? &cs : NULL, p->limits, res);
 	if (res->verdict == SBX_VERDICT_ERR)
 		return sbx_err(err, -EPROTO, "the sandbox's init ended without "
@@ -182,7 +217,7 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	cfg.host_root = geteuid() == 0;
 	cfg.ns_flags = launch_ns_flags(policy);
 	timing(res, "prepare", &t);
-	r = run_sandbox(&cfg, res, &t, err);
+	r = run_sandbox(&cfg, opts, res, &t, err);
 	if (r < 0)
 		res->verdict = SBX_VERDICT_ERR;
 	return r;

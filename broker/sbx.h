@@ -33,6 +33,11 @@ struct sbx_run_opts {
 	char *const *argv;  /* program and arguments; argv[0] is resolved on
 			     * the host through PATH when it has no '/' */
 	bool timings;       /* record per-step durations (sbx_result.timings) */
+	/* Redirections, opened by the broker with the caller's rights; NULL:
+	 * inherit. Output files are truncated. */
+	const char *stdin_path;
+	const char *stdout_path;
+	const char *stderr_path;
 };
 
 #define SBX_MAX_TIMINGS 32
@@ -59,6 +64,8 @@ struct sbx_result {
 	bool has_pids_peak;
 	uint64_t pids_peak;
 	uint64_t nvcsw, nivcsw;
+	uint64_t output_bytes;      /* written to stdout and stderr (counted
+				     * when an output limit applies) */
 	const char *accounting;     /* "cgroup" or "rusage" */
 	const char *cgroup_version; /* "v1", "v2", "hybrid" or "none" */
 	char note[256];             /* why accounting fell back, or "" */

@@ -102,6 +102,17 @@ static void check_cpu(struct launch *l, const struct watch *w, int timer,
 	}
 }
 
+static void pump_output(struct launch *l, const struct watch *w, int i,
+			struct pollfd *p, struct supervision *out)
+{
+	if (output_pump(w->out, i) <= 0)
+		p->fd = -1;
+	if (w->out->exceeded && !out->output_exceeded) {
+		out->output_exceeded = true;
+		sys_pidfd_send_signal(l->pidfd, SIGKILL);
+	}
+}
+
 static int open_timers(const struct watch *w, int *wall, int *cpu,
 		       struct sbx_error *err)
 {
@@ -118,13 +129,15 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 {
 	_cleanup_close_ int wall = -1, cpu = -1;
 	uint64_t start = now_usec();
-	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_N };
+	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_OUT, P_ERR, P_N };
 	struct pollfd fds[P_N] = {
 		[P_INIT] = {.fd = l->pidfd, .events = POLLIN},
 		[P_CHAN] = {.fd = l->chan, .events = POLLIN},
 		[P_SIG] = {.fd = sigfd, .events = POLLIN},
 		[P_WALL] = {.fd = -1, .events = POLLIN},
 		[P_CPU] = {.fd = -1, .events = POLLIN},
+		[P_OUT] = {.fd = w->out->pipe_rd[0], .events = POLLIN},
+		[P_ERR] = {.fd = w->out->pipe_rd[1], .events = POLLIN},
 	};
 	int r;
 
@@ -149,6 +162,9 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 			forward_signal(l, sigfd);
 		if (fds[P_CPU].revents)
 			check_cpu(l, w, cpu, out);
+		for (int i = 0; i < 2; i++)
+			if (fds[P_OUT + i].revents)
+				pump_output(l, w, i, &fds[P_OUT + i], out);
 		if (fds[P_WALL].revents) {
 			out->wall_expired = true;
 			sys_pidfd_send_signal(l->pidfd, SIGKILL);

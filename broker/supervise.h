@@ -9,6 +9,7 @@
 #include "channel.h"
 #include "error.h"
 #include "launch.h"
+#include "output.h"
 
 struct supervision {
 	bool got_report;             /* PID 1 reported the payload's end */
@@ -19,6 +20,7 @@ struct supervision {
 	uint64_t init_setup_cpu_usec;/* PID 1's CPU until then */
 	bool wall_expired;           /* we killed it at the wall limit */
 	bool cpu_expired;            /* we killed it at the CPU limit */
+	bool output_exceeded;        /* we killed it at the output limit */
 	uint64_t cg_cpu_usec;        /* last CPU reading of the cgroup */
 	int init_status;             /* wait status of PID 1 */
 	uint64_t wall_usec;          /* release to PID 1's end */
@@ -29,6 +31,7 @@ struct watch {
 	uint64_t wall_ms;
 	uint64_t cpu_usec;   /* needs cg: the CPU of every process together */
 	struct cgroup *cg;
+	struct output *out;  /* the stdout/stderr relay (may have no pipes) */
 };
 
 /* How often the cgroup's CPU time is read while a CPU limit applies: a

@@ -161,6 +161,11 @@ void sandbox_main(const struct sandbox_config *cfg)
 	struct setup_error e = {0};
 	int keep[] = {cfg->chan_fd, cfg->sync_fd};
 
+	for (int i = 0; i < 3; i++)
+		if (cfg->stdio[i] >= 0 && dup2(cfg->stdio[i], i) < 0) {
+			chan_send_error(cfg->chan_fd, STEP_SYNC, errno, "dup2 stdio");
+			_exit(125);
+		}
 	/* Descriptors of the broker's caller must not reach the payload. */
 	fds_close_except(3, keep, ARRAY_SIZE(keep));
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {

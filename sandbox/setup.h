@@ -59,6 +59,8 @@ struct sandbox_config {
 	char *const *envp;
 	bool host_root;         /* broker runs as root: ids need switching */
 	unsigned long ns_flags; /* CLONE_NEW* the sandbox was created with */
+	int stdio[3];           /* installed as the payload's 0, 1, 2; -1:
+				 * inherit the broker's */
 	int chan_fd;            /* SOCK_SEQPACKET to the broker */
 	int sync_fd;            /* read end: one byte once the maps exist */
 };
