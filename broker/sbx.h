@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "sbx.pb-c.h"
@@ -87,3 +88,17 @@ int sbx_exit_status(const struct sbx_result *res);
 
 /* "OK", "RE", ... */
 const char *sbx_verdict_name(enum sbx_verdict v);
+
+/* Writes res as one JSON object (and a newline) to f; policy_name may be
+ * NULL. Returns 0 or -errno. */
+int sbx_result_write_json(const struct sbx_result *res,
+			  const char *policy_name, FILE *f);
+
+/* Writes res as an isolate-compatible meta file (key:value lines: time,
+ * time-wall, max-rss, cg-mem, cg-oom-killed, exitcode, exitsig, killed,
+ * status, message, csw-voluntary, csw-forced). Returns 0 or -errno. */
+int sbx_result_write_meta(const struct sbx_result *res, FILE *f);
+
+/* A one-line human summary (no newline) into buf. */
+void sbx_result_summary(const struct sbx_result *res, char *buf,
+			size_t size);
