@@ -1,0 +1,109 @@
+/* Unit tests: /proc/self/mountinfo and /proc/self/cgroup parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <string.h>
+
+#include "cgroup-parse.h"
+
+static const char hybrid_mountinfo[] =
+	"22 1 252:0 / / rw,relatime - ext4 /dev/vda rw\n"
+	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+	"32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+	"35 31 0:32 / /sys/fs/cgroup/memory rw,relatime shared:5 - cgroup cgroup rw,memory\n"
+	"39 31 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n"
+	"40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd\n"
+	"41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
+	"50 31 0:32 /x /mnt/memory\\040again rw - cgroup cgroup rw,memory\n";
+
+static const char hybrid_cgroup[] =
+	"9:name=systemd:/\n8:pids:/\n4:memory:/process_api/abc\n1:cpu:/\n0::/\n";
+
+static const struct cgp_mount *find(const struct cgp_mounts *ms, int version,
+				    const char *ctrl)
+{
+	for (size_t i = 0; i < ms->n; i++)
+		if (ms->m[i].version == version &&
+		    (version == 2 || cgp_has_controller(ms->m[i].controllers, ctrl)))
+			return &ms->m[i];
+	return NULL;
+}
+
+static void test_hybrid(void **state)
+{
+	struct cgp_mounts ms;
+
+	assert_int_equal(cgp_parse_mountinfo(hybrid_mountinfo, &ms), 0);
+	/* cpu, memory, pids, name=systemd (no controllers), unified; the
+	 * second memory mount is the same hierarchy */
+	assert_int_equal(ms.n, 5);
+	assert_int_equal(cgp_parse_proc_cgroup(hybrid_cgroup, &ms), 0);
+	const struct cgp_mount *mem = find(&ms, 1, "memory");
+	assert_non_null(mem);
+	assert_string_equal(mem->mountpoint, "/sys/fs/cgroup/memory");
+	assert_string_equal(mem->caller, "/process_api/abc");
+	const struct cgp_mount *v2 = find(&ms, 2, NULL);
+	assert_non_null(v2);
+	assert_string_equal(v2->mountpoint, "/sys/fs/cgroup/unified");
+	assert_string_equal(v2->caller, "/");
+	assert_null(find(&ms, 1, "cpuacct"));
+}
+
+static void test_pure_v2(void **state)
+{
+	struct cgp_mounts ms;
+
+	assert_int_equal(cgp_parse_mountinfo(
+		"30 22 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate\n", &ms), 0);
+	assert_int_equal(ms.n, 1);
+	assert_int_equal(cgp_parse_proc_cgroup(
+		"0::/user.slice/user-1000.slice/session-1.scope\n", &ms), 0);
+	assert_string_equal(ms.m[0].caller,
+			    "/user.slice/user-1000.slice/session-1.scope");
+}
+
+static void test_escaped_mountpoint(void **state)
+{
+	struct cgp_mounts ms;
+
+	assert_int_equal(cgp_parse_mountinfo(
+		"1 1 0:1 / /a\\040b rw - cgroup cgroup rw,pids\n", &ms), 0);
+	assert_string_equal(ms.m[0].mountpoint, "/a b");
+	assert_string_equal(ms.m[0].controllers, "pids");
+}
+
+static void test_malformed(void **state)
+{
+	struct cgp_mounts ms;
+
+	assert_int_equal(cgp_parse_mountinfo("1 2 3\n", &ms), -EINVAL);
+	assert_int_equal(cgp_parse_mountinfo("1 1 0:1 / /a rw no-dash here\n", &ms),
+			 -EINVAL);
+	assert_int_equal(cgp_parse_mountinfo(hybrid_mountinfo, &ms), 0);
+	assert_int_equal(cgp_parse_proc_cgroup("garbage\n", &ms), -EINVAL);
+	assert_int_equal(cgp_parse_proc_cgroup("1:cpu:relative\n", &ms), -EINVAL);
+	assert_int_equal(cgp_parse_proc_cgroup("1:cpu:\n", &ms), -EINVAL);
+}
+
+static void test_has_controller(void **state)
+{
+	assert_true(cgp_has_controller("cpu,cpuacct", "cpuacct"));
+	assert_true(cgp_has_controller("cpu,cpuacct", "cpu"));
+	assert_false(cgp_has_controller("cpuacct", "cpu"));
+	assert_false(cgp_has_controller("", "cpu"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hybrid),
+		cmocka_unit_test(test_pure_v2),
+		cmocka_unit_test(test_escaped_mountpoint),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_has_controller),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,101 @@
+/* Unit tests: the broker <-> sandbox channel codec over a real socketpair. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "channel.h"
+
+static int pair[2];
+
+static int setup(void **state)
+{
+	return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair);
+}
+
+static int teardown(void **state)
+{
+	close(pair[0]);
+	close(pair[1]);
+	return 0;
+}
+
+static void test_error_roundtrip(void **state)
+{
+	struct chan_msg m;
+
+	assert_int_equal(chan_send_error(pair[1], 7, ENOENT, "mount /x on /y"), 0);
+	assert_int_equal(chan_recv(pair[0], &m), CHAN_SETUP_ERROR);
+	assert_int_equal(m.error.step, 7);
+	assert_int_equal(m.error.errnum, ENOENT);
+	assert_string_equal(m.error.detail, "mount /x on /y");
+}
+
+static void test_long_detail_truncated(void **state)
+{
+	char big[1000];
+	struct chan_msg m;
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(chan_send_error(pair[1], 1, EPERM, big), 0);
+	assert_int_equal(chan_recv(pair[0], &m), CHAN_SETUP_ERROR);
+	assert_int_equal(strlen(m.error.detail), CHAN_DETAIL_MAX - 1);
+}
+
+static void test_exit_and_started(void **state)
+{
+	Sbx__ExitReport r = SBX__EXIT_REPORT__INIT;
+	struct chan_msg m;
+
+	r.has_wait_status = 1;
+	r.wait_status = 3 << 8;
+	r.has_user_usec = 1;
+	r.user_usec = 123456789;
+	assert_int_equal(chan_send_exit(pair[1], &r), 0);
+	assert_int_equal(chan_send_started(pair[1], 42), 0);
+	assert_int_equal(chan_recv(pair[0], &m), CHAN_EXIT_REPORT);
+	assert_int_equal(m.report.wait_status, 3 << 8);
+	assert_int_equal(m.report.user_usec, 123456789);
+	assert_int_equal(chan_recv(pair[0], &m), CHAN_STARTED);
+	assert_int_equal(m.init_cpu_usec, 42);
+}
+
+static void test_eof(void **state)
+{
+	struct chan_msg m;
+
+	close(pair[1]);
+	pair[1] = -1;
+	assert_int_equal(chan_recv(pair[0], &m), 0);
+}
+
+static void test_malformed(void **state)
+{
+	struct chan_msg m;
+	const uint8_t unknown[] = {99, 0};
+	const uint8_t truncated[] = {CHAN_SETUP_ERROR, 0x08};
+	const uint8_t missing[] = {CHAN_EXIT_REPORT};
+
+	assert_int_equal(chan_decode(unknown, sizeof(unknown), &m), -EBADMSG);
+	assert_int_equal(chan_decode(truncated, sizeof(truncated), &m), -EBADMSG);
+	assert_int_equal(chan_decode(missing, sizeof(missing), &m), -EBADMSG);
+	assert_int_equal(chan_decode(unknown, 0, &m), -EBADMSG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_error_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_detail_truncated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_and_started, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_eof, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
