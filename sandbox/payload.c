@@ -20,12 +20,18 @@ static int set_rlimit(int resource, bool has, uint64_t value)
 	return setrlimit(resource, &rl) < 0 ? -errno : 0;
 }
 
-/* RLIMIT_CPU is only a backstop for the broker's own CPU accounting: it
- * counts per process, in whole seconds. */
-static uint64_t cpu_backstop_sec(const Sbx__Limits *l)
+/* RLIMIT_CPU is only a backstop for the broker's cgroup-based CPU limit
+ * (and the limit itself without a cgroup): it counts per process, in whole
+ * seconds. SIGXCPU at the soft limit, SIGKILL a second later. */
+static int set_cpu_backstop(const Sbx__Limits *l)
 {
 	uint64_t ms = l->cpu_time_ms + (l->has_extra_time_ms ? l->extra_time_ms : 0);
-	return ms / 1000 + 2;
+	struct rlimit rl = {.rlim_cur = (ms + 999) / 1000};
+
+	if (!l->has_cpu_time_ms)
+		return 0;
+	rl.rlim_max = rl.rlim_cur + 1;
+	return setrlimit(RLIMIT_CPU, &rl) < 0 ? -errno : 0;
 }
 
 static int set_rlimits(const Sbx__Limits *l, struct setup_error *e)
@@ -40,16 +46,18 @@ static int set_rlimits(const Sbx__Limits *l, struct setup_error *e)
 		{RLIMIT_NOFILE, l->has_open_files, l->open_files, "NOFILE"},
 		{RLIMIT_STACK, l->has_stack_bytes, l->stack_bytes, "STACK"},
 		{RLIMIT_CORE, l->has_core_bytes, l->core_bytes, "CORE"},
-		{RLIMIT_CPU, l->has_cpu_time_ms, cpu_backstop_sec(l), "CPU"},
 	};
+	int r;
 
 	for (size_t i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
-		int r = set_rlimit(lim[i].res, lim[i].has, lim[i].value);
+		r = set_rlimit(lim[i].res, lim[i].has, lim[i].value);
 		if (r < 0)
 			return setup_fail(e, STEP_RLIMITS, -r, "RLIMIT_%s %llu",
 					  lim[i].name,
 					  (unsigned long long)lim[i].value);
 	}
+	if ((r = set_cpu_backstop(l)) < 0)
+		return setup_fail(e, STEP_RLIMITS, -r, "RLIMIT_CPU");
 	return 0;
 }
 
