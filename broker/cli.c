@@ -1,0 +1,732 @@
+/* The `sbx` command line: argv -> struct cli_opts, overrides -> a partial
+ * policy (broker).
+ *
+ * Overrides are not applied to a policy here. Each one becomes a field of an
+ * overlay Sbx__Policy holding only what was given, and cli_build_policy
+ * merges that overlay after the policy's own `extends` chain with
+ * policy_merge: one set of merge rules for files and the command line. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "policy.h"
+#include "units.h"
+
+/* Long options without a short form. */
+enum {
+	OPT_TIME = 256,
+	OPT_WALL_TIME,
+	OPT_MEMORY,
+	OPT_PIDS,
+	OPT_NET,
+	OPT_BIND,
+	OPT_RO_BIND,
+	OPT_TMPFS,
+	OPT_ENV,
+	OPT_CHDIR,
+	OPT_HOSTNAME,
+	OPT_TIMINGS,
+	OPT_VERSION,
+	OPT_STDIN,
+	OPT_STDOUT,
+	OPT_STDERR,
+};
+
+/* '+': stop at the first non-option, so `sbx ls -l` passes -l to ls.
+ * ':': report a missing argument as ':' and print nothing ourselves. */
+static const char short_opts[] = "+:hvp:";
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "timings", no_argument, NULL, OPT_TIMINGS },
+	{ "policy", required_argument, NULL, 'p' },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "wall-time", required_argument, NULL, OPT_WALL_TIME },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "pids", required_argument, NULL, OPT_PIDS },
+	{ "net", required_argument, NULL, OPT_NET },
+	{ "bind", required_argument, NULL, OPT_BIND },
+	{ "ro-bind", required_argument, NULL, OPT_RO_BIND },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "chdir", required_argument, NULL, OPT_CHDIR },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "stdin", required_argument, NULL, OPT_STDIN },
+	{ "stdout", required_argument, NULL, OPT_STDOUT },
+	{ "stderr", required_argument, NULL, OPT_STDERR },
+	{ NULL, 0, NULL, 0 },
+};
+
+void cli_usage(FILE *f)
+{
+	fputs("Usage: sbx [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	      "       sbx policy list\n"
+	      "       sbx [OVERRIDES] policy show [NAME|FILE]\n"
+	      "       sbx policy check FILE\n"
+	      "       sbx doctor\n"
+	      "\n"
+	      "Runs PROGRAM in a sandbox described by a policy.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -p, --policy NAME|FILE  policy to start from (default: strict)\n"
+	      "  -v, --verbose           print a one-line summary of the run on stderr\n"
+	      "      --timings           print the duration of each setup step on stderr\n"
+	      "      --stdin FILE        payload's stdin from FILE (opened by sbx)\n"
+	      "      --stdout FILE       payload's stdout to FILE (truncated)\n"
+	      "      --stderr FILE       payload's stderr to FILE (truncated)\n"
+	      "  -h, --help              show this help and exit\n"
+	      "      --version           show the version and exit\n"
+	      "\n"
+	      "Overrides (merged over the policy like `extends`):\n"
+	      "      --time DURATION     CPU time limit (limits.cpu_time_ms): 500ms, 2s, 1m\n"
+	      "      --wall-time DURATION  wall-clock limit (limits.wall_time_ms)\n"
+	      "      --memory SIZE       memory limit (limits.memory_bytes): 256M, 1G\n"
+	      "      --pids N            processes and threads (limits.processes)\n"
+	      "      --net MODE          network: none, loopback, host or user\n"
+	      "      --bind SRC[:DST]    bind host path SRC read-write at DST\n"
+	      "      --ro-bind SRC[:DST] bind host path SRC read-only at DST\n"
+	      "      --tmpfs DST[:SIZE]  mount a fresh tmpfs at DST\n"
+	      "      --env NAME=VALUE    set a variable (environment.set)\n"
+	      "      --chdir DIR         working directory inside (filesystem.workdir)\n"
+	      "      --hostname NAME     hostname inside\n"
+	      "\n"
+	      "Paths are absolute. Options end at the first word that is not an\n"
+	      "option; use -- to run a program called \"policy\".\n"
+	      "\n"
+	      "Exit status: the program's own, 128+N when it was killed by signal N,\n"
+	      "125 when sbx itself failed, 126 when the program could not be run,\n"
+	      "127 when it was not found.\n"
+	      "\n"
+	      "See sbx(1), sbx-policy(5) and docs/ for the policy reference.\n",
+	      f);
+}
+
+static Sbx__Policy *overlay_get(struct cli_opts *o)
+{
+	if (!o->overlay) {
+		o->overlay = malloc(sizeof(*o->overlay));
+		if (o->overlay)
+			sbx__policy__init(o->overlay);
+	}
+	return o->overlay;
+}
+
+/* Returns parent->field, creating the sub-message on first use (malloc'ed,
+ * so sbx__policy__free_unpacked frees it). NULL when out of memory. */
+#define SUBMSG(parent, field, init_fn)                                        \
+	({                                                                     \
+		if (!(parent)->field) {                                        \
+			(parent)->field = malloc(sizeof(*(parent)->field));    \
+			if ((parent)->field)                                   \
+				init_fn((parent)->field);                      \
+		}                                                              \
+		(parent)->field;                                               \
+	})
+
+/* Appends item to the repeated field (arr, n); -ENOMEM leaves both as they
+ * were (the caller still owns item). */
+#define APPEND(arr, n, item)                                                   \
+	({                                                                     \
+		__typeof__(arr) _a = realloc((arr), ((n) + 1) * sizeof(*(arr))); \
+		int _r = -ENOMEM;                                              \
+		if (_a) {                                                      \
+			(arr) = _a;                                            \
+			(arr)[(n)++] = (item);                                 \
+			_r = 0;                                                \
+		}                                                              \
+		_r;                                                            \
+	})
+
+static int oom(struct sbx_error *err)
+{
+	return sbx_err(err, -ENOMEM, "out of memory");
+}
+
+static Sbx__Limits *overlay_limits(struct cli_opts *o)
+{
+	Sbx__Policy *p = overlay_get(o);
+
+	return p ? SUBMSG(p, limits, sbx__limits__init) : NULL;
+}
+
+static Sbx__Filesystem *overlay_filesystem(struct cli_opts *o)
+{
+	Sbx__Policy *p = overlay_get(o);
+
+	return p ? SUBMSG(p, filesystem, sbx__filesystem__init) : NULL;
+}
+
+/* A duration option: strictly positive milliseconds. */
+static int parse_ms_opt(const char *opt, const char *arg, uint64_t *ret,
+			struct sbx_error *err)
+{
+	int r = units_parse_ms(arg, ret);
+
+	if (r == -ERANGE)
+		return sbx_err(err, -ERANGE, "%s: '%s' is too large", opt, arg);
+	if (r < 0 || *ret == 0) {
+		sbx_err(err, -EINVAL, "%s: invalid duration '%s'", opt, arg);
+		sbx_err_hint(err, "a positive number with a unit: 500ms, 2s, "
+			     "1.5s, 3m, 1h (no unit: milliseconds)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_bytes_opt(const char *opt, const char *arg, uint64_t *ret,
+			   struct sbx_error *err)
+{
+	int r = units_parse_bytes(arg, ret);
+
+	if (r == -ERANGE)
+		return sbx_err(err, -ERANGE, "%s: '%s' is too large", opt, arg);
+	if (r < 0 || *ret == 0) {
+		sbx_err(err, -EINVAL, "%s: invalid size '%s'", opt, arg);
+		sbx_err_hint(err, "a positive number of bytes with an optional "
+			     "suffix K, M, G or T: 4096, 64K, 256M, 2G");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_count_opt(const char *opt, const char *arg, uint64_t *ret,
+			   struct sbx_error *err)
+{
+	int r = units_parse_count(arg, ret);
+
+	if (r == -ERANGE)
+		return sbx_err(err, -ERANGE, "%s: '%s' is too large", opt, arg);
+	if (r < 0 || *ret == 0)
+		return sbx_err(err, -EINVAL,
+			       "%s: '%s' is not a positive whole number", opt,
+			       arg);
+	return 0;
+}
+
+static int set_limit(struct cli_opts *o, int opt, const char *arg,
+		     struct sbx_error *err)
+{
+	Sbx__Limits *l;
+	uint64_t v;
+	int r;
+
+	switch (opt) {
+	case OPT_TIME:
+		r = parse_ms_opt("--time", arg, &v, err);
+		break;
+	case OPT_WALL_TIME:
+		r = parse_ms_opt("--wall-time", arg, &v, err);
+		break;
+	case OPT_MEMORY:
+		r = parse_bytes_opt("--memory", arg, &v, err);
+		break;
+	default: /* OPT_PIDS */
+		r = parse_count_opt("--pids", arg, &v, err);
+		break;
+	}
+	if (r < 0)
+		return r;
+	l = overlay_limits(o);
+	if (!l)
+		return oom(err);
+	switch (opt) {
+	case OPT_TIME:
+		l->has_cpu_time_ms = true;
+		l->cpu_time_ms = v;
+		break;
+	case OPT_WALL_TIME:
+		l->has_wall_time_ms = true;
+		l->wall_time_ms = v;
+		break;
+	case OPT_MEMORY:
+		l->has_memory_bytes = true;
+		l->memory_bytes = v;
+		break;
+	default:
+		l->has_processes = true;
+		l->processes = v;
+		break;
+	}
+	return 0;
+}
+
+/* --net also sets namespaces.net, so that the two never disagree: host is
+ * the caller's namespace, every other mode a new one. */
+static int set_net(struct cli_opts *o, const char *arg, struct sbx_error *err)
+{
+	static const struct {
+		const char *name;
+		Sbx__Network__Mode mode;
+	} modes[] = {
+		{ "none", SBX__NETWORK__MODE__NONE },
+		{ "loopback", SBX__NETWORK__MODE__LOOPBACK },
+		{ "host", SBX__NETWORK__MODE__HOST },
+		{ "user", SBX__NETWORK__MODE__USER },
+	};
+	Sbx__Policy *p;
+	Sbx__Network *net;
+	Sbx__Namespaces *ns;
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (strcmp(arg, modes[i].name) != 0)
+			continue;
+		p = overlay_get(o);
+		net = p ? SUBMSG(p, network, sbx__network__init) : NULL;
+		ns = p ? SUBMSG(p, namespaces, sbx__namespaces__init) : NULL;
+		if (!net || !ns)
+			return oom(err);
+		net->has_mode = true;
+		net->mode = modes[i].mode;
+		ns->has_net = true;
+		ns->net = modes[i].mode != SBX__NETWORK__MODE__HOST;
+		return 0;
+	}
+	sbx_err(err, -EINVAL, "--net: unknown mode '%s'", arg);
+	sbx_err_hint(err, "one of: none, loopback, host, user");
+	return -EINVAL;
+}
+
+static int check_absolute(const char *opt, const char *what, const char *path,
+			  struct sbx_error *err)
+{
+	if (path[0] == '/')
+		return 0;
+	if (path[0] == '\0')
+		return sbx_err(err, -EINVAL, "%s: empty %s", opt, what);
+	sbx_err(err, -EINVAL, "%s: %s '%s' is not an absolute path", opt, what,
+		path);
+	sbx_err_hint(err, "write it from the root, e.g. $PWD/%s", path);
+	return -EINVAL;
+}
+
+static void mount_freep(Sbx__Mount **m)
+{
+	if (*m)
+		sbx__mount__free_unpacked(*m, NULL);
+}
+
+/* --bind / --ro-bind SRC[:DST]: both absolute; DST defaults to SRC (left
+ * unset in the mount, as in a policy file). */
+static int add_bind(struct cli_opts *o, bool ro, const char *arg,
+		    struct sbx_error *err)
+{
+	const char *opt = ro ? "--ro-bind" : "--bind";
+	const char *colon = strchr(arg, ':');
+	_cleanup_(mount_freep) Sbx__Mount *m = NULL;
+	Sbx__Filesystem *fs;
+	int r;
+
+	m = malloc(sizeof(*m));
+	if (!m)
+		return oom(err);
+	sbx__mount__init(m);
+	m->has_type = true;
+	m->type = ro ? SBX__MOUNT__TYPE__RO_BIND : SBX__MOUNT__TYPE__BIND;
+	m->source = colon ? strndup(arg, colon - arg) : strdup(arg);
+	if (!m->source)
+		return oom(err);
+	r = check_absolute(opt, "source", m->source, err);
+	if (r < 0)
+		return r;
+	if (colon) {
+		m->destination = strdup(colon + 1);
+		if (!m->destination)
+			return oom(err);
+		r = check_absolute(opt, "destination", m->destination, err);
+		if (r < 0)
+			return r;
+	}
+	fs = overlay_filesystem(o);
+	if (!fs || APPEND(fs->mounts, fs->n_mounts, m) < 0)
+		return oom(err);
+	m = NULL; /* owned by the overlay now */
+	return 0;
+}
+
+/* --tmpfs DST[:SIZE] */
+static int add_tmpfs(struct cli_opts *o, const char *arg, struct sbx_error *err)
+{
+	const char *colon = strchr(arg, ':');
+	_cleanup_(mount_freep) Sbx__Mount *m = NULL;
+	Sbx__Filesystem *fs;
+	int r;
+
+	m = malloc(sizeof(*m));
+	if (!m)
+		return oom(err);
+	sbx__mount__init(m);
+	m->has_type = true;
+	m->type = SBX__MOUNT__TYPE__TMPFS;
+	m->destination = colon ? strndup(arg, colon - arg) : strdup(arg);
+	if (!m->destination)
+		return oom(err);
+	r = check_absolute("--tmpfs", "destination", m->destination, err);
+	if (r < 0)
+		return r;
+	if (colon) {
+		r = parse_bytes_opt("--tmpfs", colon + 1, &m->size_bytes, err);
+		if (r < 0)
+			return r;
+		m->has_size_bytes = true;
+	}
+	fs = overlay_filesystem(o);
+	if (!fs || APPEND(fs->mounts, fs->n_mounts, m) < 0)
+		return oom(err);
+	m = NULL;
+	return 0;
+}
+
+static void var_freep(Sbx__Environment__Var **v)
+{
+	if (*v)
+		protobuf_c_message_free_unpacked(&(*v)->base, NULL);
+}
+
+/* --env NAME=VALUE: appended to environment.set. */
+static int add_env(struct cli_opts *o, const char *arg, struct sbx_error *err)
+{
+	const char *eq = strchr(arg, '=');
+	_cleanup_(var_freep) Sbx__Environment__Var *v = NULL;
+	Sbx__Policy *p;
+	Sbx__Environment *env;
+
+	if (!eq || eq == arg) {
+		sbx_err(err, -EINVAL, "--env: expected NAME=VALUE, got '%s'",
+			arg);
+		sbx_err_hint(err, "write --env %s= for an empty value", arg);
+		return -EINVAL;
+	}
+	v = malloc(sizeof(*v));
+	if (!v)
+		return oom(err);
+	sbx__environment__var__init(v);
+	v->name = strndup(arg, eq - arg);
+	v->value = strdup(eq + 1);
+	if (!v->name || !v->value)
+		return oom(err);
+	p = overlay_get(o);
+	env = p ? SUBMSG(p, environment, sbx__environment__init) : NULL;
+	if (!env || APPEND(env->set, env->n_set, v) < 0)
+		return oom(err);
+	v = NULL;
+	return 0;
+}
+
+static int set_string(char **field, const char *arg, struct sbx_error *err)
+{
+	char *s = strdup(arg);
+
+	if (!s)
+		return oom(err);
+	free(*field);
+	*field = s;
+	return 0;
+}
+
+static int set_chdir(struct cli_opts *o, const char *arg,
+		     struct sbx_error *err)
+{
+	Sbx__Filesystem *fs;
+	int r = check_absolute("--chdir", "directory", arg, err);
+
+	if (r < 0)
+		return r;
+	fs = overlay_filesystem(o);
+	if (!fs)
+		return oom(err);
+	return set_string(&fs->workdir, arg, err);
+}
+
+/* 64 is HOST_NAME_MAX on Linux; sethostname would fail later with EINVAL. */
+static int set_hostname(struct cli_opts *o, const char *arg,
+			struct sbx_error *err)
+{
+	Sbx__Policy *p;
+	size_t len = strlen(arg);
+
+	if (len == 0 || len > 64)
+		return sbx_err(err, -EINVAL,
+			       "--hostname: must be 1 to 64 characters long");
+	p = overlay_get(o);
+	if (!p)
+		return oom(err);
+	return set_string(&p->hostname, arg, err);
+}
+
+/* Names the option getopt stopped at: "--memory" or "-x". */
+static void bad_option_name(char *const *argv, char *buf, size_t size)
+{
+	const char *arg = argv[optind - 1];
+
+	if (strncmp(arg, "--", 2) == 0)
+		snprintf(buf, size, "%.*s", (int)strcspn(arg, "="), arg);
+	else
+		snprintf(buf, size, "-%c", optopt);
+}
+
+/* `sbx policy list|show|check`: words are the arguments after "policy". */
+static int parse_policy_cmd(int n, char *const *words, struct cli_opts *o,
+			    bool policy_given, struct sbx_error *err)
+{
+	const char *verb = n > 0 ? words[0] : NULL;
+
+	if (!verb) {
+		sbx_err(err, -EINVAL, "policy: missing command");
+		sbx_err_hint(err, "one of: list, show, check");
+		return -EINVAL;
+	}
+	if (strcmp(verb, "list") == 0) {
+		if (n > 1)
+			return sbx_err(err, -EINVAL,
+				       "policy list: unexpected argument '%s'",
+				       words[1]);
+		o->command = CLI_POLICY_LIST;
+	} else if (strcmp(verb, "show") == 0) {
+		if (n > 2)
+			return sbx_err(err, -EINVAL,
+				       "policy show: unexpected argument '%s'",
+				       words[2]);
+		if (n == 2 && policy_given)
+			return sbx_err(err, -EINVAL,
+				       "policy show: give the policy either "
+				       "with --policy or as an argument, not "
+				       "both");
+		if (n == 2)
+			o->policy = words[1];
+		o->command = CLI_POLICY_SHOW;
+	} else if (strcmp(verb, "check") == 0) {
+		if (n != 2)
+			return sbx_err(err, -EINVAL,
+				       n < 2 ? "policy check: missing FILE"
+					     : "policy check: takes one FILE");
+		o->policy = words[1];
+		o->command = CLI_POLICY_CHECK;
+	} else {
+		sbx_err(err, -EINVAL, "policy: unknown command '%s'", verb);
+		sbx_err_hint(err, "one of: list, show, check");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_doctor_cmd(int n, char *const *words, struct cli_opts *o,
+			    bool policy_given, struct sbx_error *err)
+{
+	if (n > 0)
+		return sbx_err(err, -EINVAL, "doctor: unexpected argument '%s'",
+			       words[0]);
+	o->command = CLI_DOCTOR;
+	return 0;
+}
+
+/* Subcommands, recognised in the first non-option word unless it follows
+ * `--`. A new one: a row here and a value in enum cli_command. */
+static const struct subcommand {
+	const char *name;
+	int (*parse)(int n, char *const *words, struct cli_opts *o,
+		     bool policy_given, struct sbx_error *err);
+} subcommands[] = {
+	{ "policy", parse_policy_cmd },
+	{ "doctor", parse_doctor_cmd },
+};
+
+/* Options that shape a run make no sense for list and check; refuse them
+ * rather than ignore them. `policy show` takes overrides: it shows what a
+ * run would get. */
+static int check_subcommand_opts(const struct cli_opts *o, bool policy_given,
+				 struct sbx_error *err)
+{
+	static const char *const names[] = {
+		[CLI_POLICY_LIST] = "policy list",
+		[CLI_POLICY_CHECK] = "policy check",
+		[CLI_DOCTOR] = "doctor",
+	};
+	bool show = o->command == CLI_POLICY_SHOW;
+
+	if (o->verbose || o->timings || o->stdin_path || o->stdout_path ||
+	    o->stderr_path)
+		return sbx_err(err, -EINVAL,
+			       "--verbose, --timings, --stdin, --stdout and "
+			       "--stderr apply only to running a program");
+	if (!show && (o->overlay || policy_given))
+		return sbx_err(err, -EINVAL,
+			       "%s: takes no --policy or overrides",
+			       names[o->command]);
+	return 0;
+}
+
+static int parse_option(struct cli_opts *o, int c, char *const *argv,
+			struct sbx_error *err)
+{
+	char name[64];
+
+	switch (c) {
+	case 'p':
+		o->policy = optarg;
+		return 0;
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case OPT_TIMINGS:
+		o->timings = true;
+		return 0;
+	case OPT_STDIN:
+	case OPT_STDOUT:
+	case OPT_STDERR:
+		if (optarg[0] == '\0')
+			return sbx_err(err, -EINVAL, "--%s: empty file name",
+				       c == OPT_STDIN    ? "stdin"
+				       : c == OPT_STDOUT ? "stdout"
+							 : "stderr");
+		*(c == OPT_STDIN    ? &o->stdin_path
+		  : c == OPT_STDOUT ? &o->stdout_path
+				    : &o->stderr_path) = optarg;
+		return 0;
+	case OPT_TIME:
+	case OPT_WALL_TIME:
+	case OPT_MEMORY:
+	case OPT_PIDS:
+		return set_limit(o, c, optarg, err);
+	case OPT_NET:
+		return set_net(o, optarg, err);
+	case OPT_BIND:
+	case OPT_RO_BIND:
+		return add_bind(o, c == OPT_RO_BIND, optarg, err);
+	case OPT_TMPFS:
+		return add_tmpfs(o, optarg, err);
+	case OPT_ENV:
+		return add_env(o, optarg, err);
+	case OPT_CHDIR:
+		return set_chdir(o, optarg, err);
+	case OPT_HOSTNAME:
+		return set_hostname(o, optarg, err);
+	case ':':
+		bad_option_name(argv, name, sizeof(name));
+		return sbx_err(err, -EINVAL, "option '%s' needs an argument",
+			       name);
+	default: /* '?' */
+		bad_option_name(argv, name, sizeof(name));
+		if (strncmp(argv[optind - 1], "--", 2) == 0 && optopt != 0)
+			return sbx_err(err, -EINVAL,
+				       "option '%s' takes no argument", name);
+		return sbx_err(err, -EINVAL, "unknown option '%s'", name);
+	}
+}
+
+static int parse(int argc, char *const *argv, struct cli_opts *o,
+		 struct sbx_error *err)
+{
+	const char *last_optarg = NULL;
+	bool policy_given = false, dashdash;
+	int c, r, first;
+
+	/* getopt keeps its position in globals; 0 makes glibc start over
+	 * (and re-read the '+'), so cli_parse can be called again. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) !=
+	       -1) {
+		if (c == 'h' || c == OPT_VERSION) {
+			o->command = c == 'h' ? CLI_HELP : CLI_VERSION;
+			return 0;
+		}
+		if (c == 'p')
+			policy_given = true;
+		r = parse_option(o, c, argv, err);
+		if (r < 0)
+			return r;
+		/* getopt leaves optarg alone for options without one. */
+		last_optarg = optarg;
+		optarg = NULL;
+	}
+	first = optind;
+	/* getopt swallows a "--" separator; tell it apart from "--" given as
+	 * the argument of an option (--policy --). */
+	dashdash = first > 1 && argv[first - 1] != last_optarg &&
+		   strcmp(argv[first - 1], "--") == 0;
+
+	if (first < argc && !dashdash) {
+		for (size_t i = 0; i < ARRAY_SIZE(subcommands); i++) {
+			if (strcmp(argv[first], subcommands[i].name) != 0)
+				continue;
+			r = subcommands[i].parse(argc - first - 1,
+						 argv + first + 1, o,
+						 policy_given, err);
+			if (r < 0)
+				return r;
+			return check_subcommand_opts(o, policy_given, err);
+		}
+	}
+	if (first >= argc) {
+		sbx_err(err, -EINVAL, "missing program to run");
+		sbx_err_hint(err, "sbx [OPTIONS] [--] PROGRAM [ARGS...]");
+		return -EINVAL;
+	}
+	if (argv[first][0] == '\0')
+		return sbx_err(err, -EINVAL, "empty program name");
+	o->command = CLI_RUN;
+	o->argv = argv + first;
+	o->argc = argc - first;
+	return 0;
+}
+
+int cli_parse(int argc, char *const *argv, struct cli_opts *ret,
+	      struct sbx_error *err)
+{
+	struct cli_opts o = { .command = CLI_RUN, .policy = CLI_DEFAULT_POLICY };
+	int r;
+
+	if (argc < 1 || !argv || !ret)
+		return sbx_err(err, -EINVAL, "no arguments");
+	r = parse(argc, argv, &o, err);
+	if (r < 0) {
+		cli_opts_done(&o);
+		return r;
+	}
+	*ret = o;
+	return 0;
+}
+
+void cli_opts_done(struct cli_opts *o)
+{
+	if (o->overlay)
+		sbx__policy__free_unpacked(o->overlay, NULL);
+	*o = (struct cli_opts){ .command = CLI_RUN,
+				.policy = CLI_DEFAULT_POLICY };
+}
+
+static void policy_freep(Sbx__Policy **p)
+{
+	if (*p)
+		policy_free(*p);
+}
+
+int cli_build_policy(const char *name_or_path, const Sbx__Policy *overlay,
+		     Sbx__Policy **ret, struct sbx_error *err)
+{
+	_cleanup_(policy_freep) Sbx__Policy *p = NULL;
+	int r;
+
+	r = policy_load(name_or_path, &p, err);
+	if (r < 0)
+		return r;
+	if (overlay) {
+		r = policy_merge(p, overlay, err);
+		if (r < 0) {
+			sbx_err_prefix(err, "command-line overrides");
+			return r;
+		}
+	}
+	r = policy_finalize(p, err);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(p);
+	return 0;
+}

@@ -1,0 +1,140 @@
+/* sbx: the command line (broker). Parse, dispatch, print, exit; the work is
+ * in cli.c (options -> policy overlay), policies/ and sbx_run. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "cleanup.h"
+#include "cli.h"
+#include "doctor.h"
+#include "policy.h"
+#include "report.h"
+#include "sbx.h"
+#include "textformat.h"
+
+static void policy_freep(Sbx__Policy **p)
+{
+	if (*p)
+		policy_free(*p);
+}
+
+static int fail(const struct sbx_error *err)
+{
+	report_error(stderr, err);
+	return SBX_EXIT_FAILURE;
+}
+
+static int cmd_run(const struct cli_opts *o)
+{
+	_cleanup_(policy_freep) Sbx__Policy *p = NULL;
+	struct sbx_error err = { 0 };
+	struct sbx_result res = { 0 };
+	struct sbx_run_opts ro = {
+		.argv = o->argv,
+		.timings = o->timings,
+		.stdin_path = o->stdin_path,
+		.stdout_path = o->stdout_path,
+		.stderr_path = o->stderr_path,
+	};
+
+	if (cli_build_policy(o->policy, o->overlay, &p, &err) < 0)
+		return fail(&err);
+	if (sbx_run(p, &ro, &res, &err) < 0) {
+		if (o->timings)
+			report_timings(stderr, &res);
+		return fail(&err);
+	}
+	if (o->timings)
+		report_timings(stderr, &res);
+	if (o->verbose)
+		report_summary(stderr, &res);
+	return sbx_exit_status(&res);
+}
+
+/* Built-ins with their descriptions, read from each policy itself. */
+static int cmd_policy_list(void)
+{
+	for (size_t i = 0; i < builtin_policies_count; i++) {
+		const struct builtin_policy *b = &builtin_policies[i];
+		_cleanup_(policy_freep) Sbx__Policy *p = NULL;
+		struct sbx_error err = { 0 };
+
+		if (policy_parse(b->text, b->len, false, b->name, &p, &err) < 0)
+			printf("%-10s (unreadable: %s)\n", b->name, err.msg);
+		else
+			printf("%-10s %s\n", b->name,
+			       p->description ? p->description : "");
+	}
+	return 0;
+}
+
+/* The policy a run would get, overrides included, as text format. */
+static int cmd_policy_show(const struct cli_opts *o)
+{
+	_cleanup_(policy_freep) Sbx__Policy *p = NULL;
+	_cleanup_free_ char *text = NULL;
+	struct sbx_error err = { 0 };
+
+	if (cli_build_policy(o->policy, o->overlay, &p, &err) < 0)
+		return fail(&err);
+	if (tf_print(&p->base, &text) < 0) {
+		sbx_err(&err, -ENOMEM, "printing the policy: out of memory");
+		return fail(&err);
+	}
+	fputs(text, stdout);
+	return 0;
+}
+
+static int cmd_policy_check(const struct cli_opts *o)
+{
+	_cleanup_(policy_freep) Sbx__Policy *p = NULL;
+	struct sbx_error err = { 0 };
+
+	if (cli_build_policy(o->policy, NULL, &p, &err) < 0) {
+		/* Parse errors already start with "FILE:LINE:COL:". */
+		if (!strstr(err.msg, o->policy))
+			sbx_err_prefix(&err, "%s", o->policy);
+		return fail(&err);
+	}
+	printf("%s: ok\n", o->policy);
+	return 0;
+}
+
+static int cmd_doctor(void)
+{
+	struct doctor_check checks[DOCTOR_MAX_CHECKS];
+	int n = doctor_run(checks);
+
+	return report_doctor(stdout, checks, n) > 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_(cli_opts_done) struct cli_opts o = { 0 };
+	struct sbx_error err = { 0 };
+
+	if (cli_parse(argc, argv, &o, &err) < 0) {
+		report_usage_error(stderr, &err);
+		return SBX_EXIT_FAILURE;
+	}
+	switch (o.command) {
+	case CLI_HELP:
+		cli_usage(stdout);
+		return 0;
+	case CLI_VERSION:
+		printf("sbx %s\n", SBX_VERSION);
+		return 0;
+	case CLI_POLICY_LIST:
+		return cmd_policy_list();
+	case CLI_POLICY_SHOW:
+		return cmd_policy_show(&o);
+	case CLI_POLICY_CHECK:
+		return cmd_policy_check(&o);
+	case CLI_DOCTOR:
+		return cmd_doctor();
+	case CLI_RUN:
+		break;
+	}
+	return cmd_run(&o);
+}
