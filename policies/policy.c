@@ -254,7 +254,7 @@ static int merge_repeated(const ProtobufCFieldDescriptor *f,
 	size_t *n_base = MEMBER(base, f->quantifier_offset);
 	size_t n_over = *(const size_t *)CMEMBER(overlay, f->quantifier_offset);
 	void **arr_base = MEMBER(base, f->offset);
-	const char *arr_over = *(char *const *)CMEMBER(overlay, f->offset);
+	const char *arr_over;
 	size_t size = field_value_size(f), total;
 	char *arr;
 
@@ -267,6 +267,9 @@ static int merge_repeated(const ProtobufCFieldDescriptor *f,
 	if (!arr)
 		return -ENOMEM;
 	*arr_base = arr;
+	/* Read only now: when base and overlay are the same message, realloc
+	 * may just have moved the overlay's array. */
+	arr_over = *(char *const *)CMEMBER(overlay, f->offset);
 	/* Count each copy as it lands, so a failure halfway leaves a message
 	 * free_unpacked can still release. */
 	for (size_t i = 0; i < n_over; i++) {
