@@ -569,7 +569,7 @@ static int load_one(const char *ref, struct chain_link *link,
 {
 	_cleanup_free_ char *data = NULL;
 	_cleanup_policy_ Sbx__Policy *p = NULL;
-	size_t len;
+	size_t len = 0;
 	int r;
 
 	if (!is_path(ref)) {
