@@ -44,11 +44,12 @@ static int parse(char **argv, struct cli_opts *o, struct sbx_error *err, ...)
 	return r;
 }
 
+/* Uses the array `av` of the calling test, which outlives the checks on *o
+ * (o->argv and o->policy point into it). */
 #define PARSE_OK(o, ...)                                                       \
 	do {                                                                   \
-		char *_argv[MAX_ARGS];                                         \
 		struct sbx_error _err;                                         \
-		int _r = parse(_argv, (o), &_err, __VA_ARGS__, NULL);          \
+		int _r = parse(av, (o), &_err, __VA_ARGS__, NULL);             \
 		if (_r != 0)                                                   \
 			fail_msg("cli_parse: %d %s", _r, _err.msg);            \
 	} while (0)
@@ -97,6 +98,7 @@ static void test_run_defaults(void **state)
 static void test_options_stop_at_program(void **state)
 {
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 
 	PARSE_OK(&o, "-v", "ls", "--memory", "1G", "-v");
 	assert_true(o.verbose);
@@ -110,6 +112,7 @@ static void test_options_stop_at_program(void **state)
 static void test_dashdash(void **state)
 {
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 
 	PARSE_OK(&o, "--", "policy", "list");
 	assert_int_equal(o.command, CLI_RUN);
@@ -140,6 +143,7 @@ static void test_dashdash(void **state)
 static void test_policy_option(void **state)
 {
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 
 	PARSE_OK(&o, "--policy", "judge", "true");
 	assert_string_equal(o.policy, "judge");
@@ -155,6 +159,7 @@ static void test_policy_option(void **state)
 static void test_flags(void **state)
 {
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 
 	PARSE_OK(&o, "--verbose", "--timings", "true");
 	assert_true(o.verbose);
@@ -172,6 +177,7 @@ static void test_flags(void **state)
 static void test_help_version(void **state)
 {
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 
 	PARSE_OK(&o, "--help");
 	assert_int_equal(o.command, CLI_HELP);
@@ -187,6 +193,7 @@ static void test_help_version(void **state)
 static void test_limits(void **state)
 {
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 	Sbx__Limits *l;
 
 	PARSE_OK(&o, "--time", "2s", "--wall-time", "1m", "--memory", "256M",
@@ -230,6 +237,7 @@ static void test_unit_forms(void **state)
 		{ "1.5s", 1500 }, { "3m", 180000 }, { "1h", 3600000 },
 	};
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		PARSE_OK(&o, "--memory", sizes[i].arg, "true");
@@ -315,6 +323,7 @@ static void test_net(void **state)
 		{ "user", SBX__NETWORK__MODE__USER, true },
 	};
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		PARSE_OK(&o, "--net", cases[i].arg, "true");
@@ -333,6 +342,7 @@ static void test_net(void **state)
 static void test_mounts(void **state)
 {
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 	Sbx__Filesystem *fs;
 
 	PARSE_OK(&o, "--bind", "/src", "--ro-bind", "/usr/share:/data",
@@ -385,6 +395,7 @@ static void test_mounts(void **state)
 static void test_env_chdir_hostname(void **state)
 {
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 	Sbx__Environment *env;
 
 	PARSE_OK(&o, "--env", "A=1", "--env", "B=x=y", "--env", "EMPTY=",
@@ -424,6 +435,7 @@ static void test_env_chdir_hostname(void **state)
 static void test_subcommands(void **state)
 {
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 
 	PARSE_OK(&o, "policy", "list");
 	assert_int_equal(o.command, CLI_POLICY_LIST);
@@ -488,6 +500,7 @@ static void test_overlay_onto_strict(void **state)
 	__attribute__((cleanup(free_policy))) Sbx__Policy *plain = NULL;
 	__attribute__((cleanup(free_policy))) Sbx__Policy *p = NULL;
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 	struct sbx_error err = { 0 };
 	Sbx__Mount *m;
 	size_t n;
@@ -540,6 +553,7 @@ static void test_overlay_after_extends(void **state)
 {
 	__attribute__((cleanup(free_policy))) Sbx__Policy *p = NULL;
 	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
 	struct sbx_error err = { 0 };
 
 	PARSE_OK(&o, "--policy", "judge", "--memory", "64M", "--net", "host",
