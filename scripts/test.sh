@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Quick start, step 2: the unit tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer (build-asan/), then the whole suite, unit and
+# integration, on the normal build (build/). The plain ctest summary is the
+# last thing printed; the exit status is non-zero when anything failed.
+#   SBX_JOBS=N  parallel build and test jobs (default: nproc)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+JOBS=${SBX_JOBS:-$(nproc)}
+status=0
+
+say() { printf '==> %s\n' "$*"; }
+
+say "build-asan/: unit tests with -DSBX_SANITIZE=ON"
+cmake -S . -B build-asan -DSBX_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-asan -j"$JOBS"
+if ! (cd build-asan && ctest -L unit -j"$JOBS" --output-on-failure); then
+	status=1
+	say "sanitizer unit tests FAILED (the full suite runs anyway)"
+fi
+
+say "build/: unit and integration tests"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$JOBS"
+# Integration tests start real sandboxes and measure time: no -j here.
+(cd build && ctest --output-on-failure) || status=1
+
+exit "$status"
