@@ -528,16 +528,33 @@ static void format_chain(const struct chain *c, const char *last, char *buf,
 	}
 }
 
-/* Base name without extension: the name of a policy file that gives none. */
+/* The name of a policy file that gives none: its base name without the
+ * extension, folded into the [a-z0-9_-] alphabet names are validated
+ * against ("My Policy.v2.txtpb" -> "my_policy_v2"), so that an unnamed file
+ * never fails validation because of what it is called. */
 static char *name_from_path(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	const char *dot;
+	char *name;
 
 	base = base ? base + 1 : path;
 	dot = strrchr(base, '.');
-	return strndup(base, dot && dot != base ? (size_t)(dot - base)
+	name = strndup(base, dot && dot != base ? (size_t)(dot - base)
 						: strlen(base));
+	if (!name)
+		return NULL;
+	for (char *c = name; *c; c++) {
+		if (*c >= 'A' && *c <= 'Z')
+			*c += 'a' - 'A';
+		else if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789_-", *c))
+			*c = '_';
+	}
+	if (!*name) {
+		free(name);
+		return strdup("_");
+	}
+	return name;
 }
 
 /* Joins a relative extends path to the directory of the file naming it. */

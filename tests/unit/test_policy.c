@@ -388,10 +388,12 @@ static void test_binpb_round_trip(void **state)
 	snprintf(t.files[t.n++], sizeof(t.files[0]), "ext.binpb");
 	write_file(path, buf, len);
 	free(buf);
-	tmpdir_add(&t, "leaf.txtpb", "extends: \"ext.binpb\"\n");
-	snprintf(path, sizeof(path), "%s/leaf.txtpb", t.path);
+	tmpdir_add(&t, "My Leaf.v2.txtpb", "extends: \"ext.binpb\"\n");
+	snprintf(path, sizeof(path), "%s/My Leaf.v2.txtpb", t.path);
 	child = load_ok(path);
-	assert_string_equal(child->name, "leaf");
+	/* Named after the file, folded into the name alphabet. */
+	assert_string_equal(child->name, "my_leaf_v2");
+	assert_int_equal(policy_validate(child, &err), 0);
 	assert_string_equal(child->hostname, "ext");
 	assert_int_equal(child->limits->processes, 16); /* strict */
 	assert_null(child->extends);
