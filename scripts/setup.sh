@@ -46,7 +46,7 @@ install_packages() {
 		say "Debian packages: all present"
 		return
 	fi
-	say "installing: $(echo $missing)"
+	say "installing: ${missing//$'\n'/ }"
 	# A fresh image may have no package lists at all.
 	if ! compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null; then
 		as_root apt-get update
