@@ -1543,7 +1543,7 @@ static void print_message(struct sbuf *sb, const ProtobufCMessage *msg,
 
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = CMEMBER(size_t, msg, f->quantifier_offset);
-			const char *arr = CMEMBER(const char *, msg, f->offset);
+			const char *arr = CMEMBER(char *, msg, f->offset);
 			size_t size = value_size(f->type);
 			for (size_t j = 0; arr && j < n; j++)
 				print_one(sb, f, arr + j * size, depth);
