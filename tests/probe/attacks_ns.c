@@ -192,7 +192,96 @@ static int verb_hostname(int argc, char **argv)
 			 e2 ? probe_errname(e2) : "set", now);
 }
 
+/* Host-side helpers for the tests: a listener that never accepts (the
+ * kernel completes connections into the backlog), printing "listening"
+ * once ready and living SECONDS. */
+static int serve(const char *verb, int fd, const char *what, long long secs)
+{
+	if (listen(fd, 64) < 0)
+		return probe_say(PROBE_FAILED, verb, "listen %s: %s", what,
+				 probe_errname(errno));
+	probe_say(0, verb, "listening on %s", what);
+	sleep((unsigned)secs);
+	return 0;
+}
+
+static int verb_listen_tcp(int argc, char **argv)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	long long port, secs;
+	int one = 1;
+
+	(void)argc;
+	if (probe_num(argv[2], &port) < 0 || port <= 0 || port > 65535 ||
+	    probe_num(argv[3], &secs) < 0 ||
+	    inet_pton(AF_INET, argv[1], &sa.sin_addr) != 1)
+		return PROBE_USAGE;
+	sa.sin_port = htons((uint16_t)port);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return probe_say(PROBE_FAILED, argv[0], "bind %s:%lld: %s",
+				 argv[1], port, probe_errname(errno));
+	return serve(argv[0], fd, argv[1], secs);
+}
+
+static int verb_listen_abstract(int argc, char **argv)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	size_t n = strlen(argv[1]);
+	long long secs;
+
+	(void)argc;
+	if (n + 1 > sizeof(sa.sun_path) || probe_num(argv[2], &secs) < 0)
+		return PROBE_USAGE;
+	memcpy(sa.sun_path + 1, argv[1], n);
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, len) < 0)
+		return probe_say(PROBE_FAILED, argv[0], "bind @%s: %s", argv[1],
+				 probe_errname(errno));
+	return serve(argv[0], fd, argv[1], secs);
+}
+
+/* ipc-make KEY / ipc-rm KEY: a shm segment, a message queue and a
+ * semaphore set under KEY, on the host. */
+static int verb_ipc_make(int argc, char **argv)
+{
+	long long key;
+
+	(void)argc;
+	if (probe_num(argv[1], &key) < 0)
+		return PROBE_USAGE;
+	if (shmget((key_t)key, 4096, IPC_CREAT | 0666) < 0 ||
+	    msgget((key_t)key, IPC_CREAT | 0666) < 0 ||
+	    semget((key_t)key, 1, IPC_CREAT | 0666) < 0)
+		return probe_say(PROBE_FAILED, argv[0], "key %#llx: %s", key,
+				 probe_errname(errno));
+	return probe_say(0, argv[0], "made shm, msg, sem with key %#llx", key);
+}
+
+static int verb_ipc_rm(int argc, char **argv)
+{
+	long long key;
+	int id;
+
+	(void)argc;
+	if (probe_num(argv[1], &key) < 0)
+		return PROBE_USAGE;
+	if ((id = shmget((key_t)key, 0, 0)) >= 0)
+		shmctl(id, IPC_RMID, NULL);
+	if ((id = msgget((key_t)key, 0)) >= 0)
+		msgctl(id, IPC_RMID, NULL);
+	if ((id = semget((key_t)key, 0, 0)) >= 0)
+		semctl(id, 0, IPC_RMID);
+	return probe_say(0, argv[0], "removed key %#llx", key);
+}
+
 const struct probe_verb probe_ns_verbs[] = {
+	{"listen-tcp", 3, 3, "HOST PORT SECONDS", verb_listen_tcp},
+	{"listen-abstract", 2, 2, "NAME SECONDS", verb_listen_abstract},
+	{"ipc-make", 1, 1, "KEY", verb_ipc_make},
+	{"ipc-rm", 1, 1, "KEY", verb_ipc_rm},
 	{"net-connect", 2, 2, "HOST PORT", verb_net_connect},
 	{"net-ifaces", 0, 0, "", verb_net_ifaces},
 	{"abstract-connect", 1, 1, "NAME", verb_abstract_connect},
