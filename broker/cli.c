@@ -35,6 +35,8 @@ enum {
 	OPT_STDIN,
 	OPT_STDOUT,
 	OPT_STDERR,
+	OPT_JSON,
+	OPT_META,
 };
 
 /* '+': stop at the first non-option, so `sbx ls -l` passes -l to ls.
@@ -61,6 +63,8 @@ static const struct option long_opts[] = {
 	{ "stdin", required_argument, NULL, OPT_STDIN },
 	{ "stdout", required_argument, NULL, OPT_STDOUT },
 	{ "stderr", required_argument, NULL, OPT_STDERR },
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "meta", required_argument, NULL, OPT_META },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -81,6 +85,8 @@ void cli_usage(FILE *f)
 	      "      --stdin FILE        payload's stdin from FILE (opened by sbx)\n"
 	      "      --stdout FILE       payload's stdout to FILE (truncated)\n"
 	      "      --stderr FILE       payload's stderr to FILE (truncated)\n"
+	      "      --json FILE         write the result as JSON to FILE\n"
+	      "      --meta FILE         write an isolate-style meta file to FILE\n"
 	      "  -h, --help              show this help and exit\n"
 	      "      --version           show the version and exit\n"
 	      "\n"
@@ -460,6 +466,30 @@ static int set_hostname(struct cli_opts *o, const char *arg,
 	return set_string(&p->hostname, arg, err);
 }
 
+/* --stdin, --stdout, --stderr, --json, --meta FILE */
+static int set_file(struct cli_opts *o, int opt, const char *arg,
+		    struct sbx_error *err)
+{
+	static const char *const names[] = {
+		[OPT_STDIN - OPT_STDIN] = "--stdin",
+		[OPT_STDOUT - OPT_STDIN] = "--stdout",
+		[OPT_STDERR - OPT_STDIN] = "--stderr",
+		[OPT_JSON - OPT_STDIN] = "--json",
+		[OPT_META - OPT_STDIN] = "--meta",
+	};
+	const char **field = opt == OPT_STDIN	 ? &o->stdin_path
+			     : opt == OPT_STDOUT ? &o->stdout_path
+			     : opt == OPT_STDERR ? &o->stderr_path
+			     : opt == OPT_JSON	 ? &o->json_path
+						 : &o->meta_path;
+
+	if (arg[0] == '\0')
+		return sbx_err(err, -EINVAL, "%s: empty file name",
+			       names[opt - OPT_STDIN]);
+	*field = arg;
+	return 0;
+}
+
 /* Names the option getopt stopped at: "--memory" or "-x". */
 static void bad_option_name(char *const *argv, char *buf, size_t size)
 {
@@ -551,10 +581,11 @@ static int check_subcommand_opts(const struct cli_opts *o, bool policy_given,
 	bool show = o->command == CLI_POLICY_SHOW;
 
 	if (o->verbose || o->timings || o->stdin_path || o->stdout_path ||
-	    o->stderr_path)
+	    o->stderr_path || o->json_path || o->meta_path)
 		return sbx_err(err, -EINVAL,
-			       "--verbose, --timings, --stdin, --stdout and "
-			       "--stderr apply only to running a program");
+			       "--verbose, --timings, --stdin, --stdout, "
+			       "--stderr, --json and --meta apply only to "
+			       "running a program");
 	if (!show && (o->overlay || policy_given))
 		return sbx_err(err, -EINVAL,
 			       "%s: takes no --policy or overrides",
@@ -580,15 +611,9 @@ static int parse_option(struct cli_opts *o, int c, char *const *argv,
 	case OPT_STDIN:
 	case OPT_STDOUT:
 	case OPT_STDERR:
-		if (optarg[0] == '\0')
-			return sbx_err(err, -EINVAL, "--%s: empty file name",
-				       c == OPT_STDIN    ? "stdin"
-				       : c == OPT_STDOUT ? "stdout"
-							 : "stderr");
-		*(c == OPT_STDIN    ? &o->stdin_path
-		  : c == OPT_STDOUT ? &o->stdout_path
-				    : &o->stderr_path) = optarg;
-		return 0;
+	case OPT_JSON:
+	case OPT_META:
+		return set_file(o, c, optarg, err);
 	case OPT_TIME:
 	case OPT_WALL_TIME:
 	case OPT_MEMORY:

@@ -42,6 +42,10 @@ struct cli_opts {
 	const char *stdin_path;
 	const char *stdout_path;
 	const char *stderr_path;
+	/* --json, --meta: files the result is written to after the run, as
+	 * JSON or as an isolate-style meta file; NULL: none. */
+	const char *json_path;
+	const char *meta_path;
 	/* CLI_RUN: the program and its arguments, NULL-terminated; points into
 	 * the argv given to cli_parse. */
 	char *const *argv;

@@ -170,8 +170,17 @@ static void test_flags(void **state)
 	assert_string_equal(o.stdin_path, "/dev/null");
 	assert_string_equal(o.stdout_path, "out.txt");
 	assert_string_equal(o.stderr_path, "err.txt");
+	assert_null(o.json_path);
+	cli_opts_done(&o);
+	PARSE_OK(&o, "--json", "r.json", "--meta", "/tmp/meta", "true");
+	assert_string_equal(o.json_path, "r.json");
+	assert_string_equal(o.meta_path, "/tmp/meta");
+	assert_null(o.overlay);
 	cli_opts_done(&o);
 	expect_error(-EINVAL, "--stdout: empty", "--stdout", "", "true");
+	expect_error(-EINVAL, "--json: empty", "--json", "", "true");
+	expect_error(-EINVAL, "--meta: empty", "--meta", "", "true");
+	expect_error(-EINVAL, "option '--json' needs", "--json");
 }
 
 static void test_help_version(void **state)
@@ -484,6 +493,8 @@ static void test_subcommands(void **state)
 		     "judge", "policy", "check", "f");
 	expect_error(-EINVAL, "apply only to running", "-v", "policy", "show");
 	expect_error(-EINVAL, "apply only to running", "--timings", "doctor");
+	expect_error(-EINVAL, "apply only to running", "--json", "x", "policy",
+		     "list");
 	expect_error(-EINVAL, "doctor: unexpected argument", "doctor", "now");
 }
 
@@ -609,7 +620,8 @@ static void test_usage_mentions_every_option(void **state)
 		"--policy", "--verbose", "--timings", "--help", "--version",
 		"--time", "--wall-time", "--memory", "--pids", "--net",
 		"--bind", "--ro-bind", "--tmpfs", "--env", "--chdir",
-		"--hostname", "--stdin", "--stdout", "--stderr",
+		"--hostname", "--stdin", "--stdout", "--stderr", "--json",
+		"--meta",
 		"policy list", "policy show", "policy check", "sbx doctor",
 	};
 
