@@ -1,0 +1,332 @@
+# Shared helpers of the integration tests (bash, sourced).
+#
+# Environment: SBX (the sbx binary), SBX_PROBE (the static sbx-probe),
+# SBX_SOURCE_DIR, SBX_BUILD_DIR; SBX_MUST_WORK=1 turns "no user namespaces"
+# from a skip (exit 77) into a failure.
+#
+# Every property is checked in each of $MODES: "root" (sbx run by root,
+# the sandbox mapped to an unprivileged host range) and "user" (sbx run by
+# the unprivileged $ITEST_USER, created when missing). Without root only
+# "user" runs, as the caller.
+#
+# A test sources this file, calls itest_init, runs checks and ends with
+# itest_done, which prints "N passed, M failed" and exits 1 on any failure.
+
+set -u
+
+ITEST_USER=${ITEST_USER:-sbx-itest}
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+OUT= # stdout of the last run_sbx / in_mode
+ERR= # its stderr
+RC=0 # its exit status
+
+# Safe places for the copies of sbx and the probe: readable by the test
+# user even when the build tree is under /root (0700). Extra paths to remove
+# at exit go to CLEANUP; processes to kill, by pid, to CLEANUP_PIDS.
+WORK=
+CLEANUP=()
+CLEANUP_PIDS=()
+
+ok() {
+	PASSED=$((PASSED + 1))
+	echo "ok - $*"
+}
+
+not_ok() {
+	FAILED=$((FAILED + 1))
+	FAILED_NAMES+=("$*")
+	echo "not ok - $*"
+}
+
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# fail DESC [DETAIL]: records a failed check.
+fail() {
+	not_ok "$1"
+	[ $# -gt 1 ] && printf '#   %s\n' "${@:2}"
+	return 0
+}
+
+# note TEXT: an informational line (no pass/fail).
+note() {
+	echo "# $*"
+}
+
+itest_cleanup() {
+	local p
+	for p in "${CLEANUP_PIDS[@]+"${CLEANUP_PIDS[@]}"}"; do
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	for p in "${CLEANUP[@]+"${CLEANUP[@]}"}"; do
+		rm -rf -- "$p"
+	done
+	[ -n "$WORK" ] && rm -rf -- "$WORK"
+	return 0
+}
+
+skip_or_fail() {
+	if [ "${SBX_MUST_WORK:-0}" = 1 ]; then
+		echo "not ok - $* (SBX_MUST_WORK=1)"
+		exit 1
+	fi
+	echo "# SKIP $*"
+	exit 77
+}
+
+# Can an unprivileged user create a user namespace here?
+userns_available() {
+	[ -e /proc/self/ns/user ] || return 1
+	local max
+	max=$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 1)
+	[ "$max" != 0 ] || return 1
+	if [ -r /proc/sys/kernel/unprivileged_userns_clone ] &&
+		[ "$(cat /proc/sys/kernel/unprivileged_userns_clone)" = 0 ]; then
+		return 1
+	fi
+	unshare --user true 2>/dev/null
+}
+
+ensure_user() {
+	id -u "$ITEST_USER" >/dev/null 2>&1 && return 0
+	useradd --system --no-create-home --home-dir "/home/$ITEST_USER" \
+		--shell /usr/sbin/nologin --user-group "$ITEST_USER" 2>/dev/null ||
+		useradd -M -d "/home/$ITEST_USER" -s /usr/sbin/nologin "$ITEST_USER"
+}
+
+itest_init() {
+	: "${SBX:?SBX must name the sbx binary}"
+	: "${SBX_PROBE:?SBX_PROBE must name the sbx-probe binary}"
+	trap itest_cleanup EXIT
+	trap 'exit 130' INT TERM
+	cd / || exit 1
+	[ -x "$SBX" ] || { echo "not ok - SBX=$SBX is not executable"; exit 1; }
+	[ -x "$SBX_PROBE" ] || {
+		echo "not ok - SBX_PROBE=$SBX_PROBE is not executable"
+		exit 1
+	}
+	userns_available || skip_or_fail "the kernel does not allow user namespaces"
+	if [ "$(id -u)" = 0 ]; then
+		ensure_user || { echo "not ok - cannot create $ITEST_USER"; exit 1; }
+		MODES="root user"
+	else
+		ITEST_USER=$(id -un)
+		MODES="user"
+	fi
+	WORK=$(mktemp -d /var/tmp/sbx-itest.XXXXXX) || exit 1
+	chmod 755 "$WORK"
+	cp "$SBX" "$WORK/sbx" && cp "$SBX_PROBE" "$WORK/sbx-probe" || exit 1
+	chmod 755 "$WORK/sbx" "$WORK/sbx-probe"
+	SBXBIN=$WORK/sbx
+	PROBE=$WORK/sbx-probe
+	ITEST_UID=$(id -u "$ITEST_USER")
+	ITEST_GID=$(id -g "$ITEST_USER")
+}
+
+itest_done() {
+	echo "$PASSED passed, $FAILED failed"
+	local n
+	for n in "${FAILED_NAMES[@]+"${FAILED_NAMES[@]}"}"; do
+		echo "#   failed: $n"
+	done
+	[ "$FAILED" = 0 ]
+	exit $?
+}
+
+# as_user CMD...: runs CMD as the unprivileged test user.
+as_user() {
+	if [ "$(id -u)" != 0 ]; then
+		"$@"
+		return
+	fi
+	setpriv --reuid="$ITEST_UID" --regid="$ITEST_GID" --init-groups \
+		env HOME=/ USER="$ITEST_USER" LOGNAME="$ITEST_USER" "$@"
+}
+
+# in_mode MODE CMD...: runs CMD as root or as the test user.
+in_mode() {
+	local mode=$1
+	shift
+	if [ "$mode" = root ]; then "$@"; else as_user "$@"; fi
+}
+
+# capture CMD...: runs CMD with stdout in $OUT, stderr in $ERR, status in $RC.
+capture() {
+	local o e
+	o=$(mktemp) e=$(mktemp)
+	"$@" >"$o" 2>"$e" </dev/null
+	RC=$?
+	OUT=$(cat "$o") ERR=$(cat "$e")
+	rm -f "$o" "$e"
+	return 0
+}
+
+# run_sbx MODE [SBX OPTIONS] -- PROGRAM ARGS: runs sbx in MODE, capturing.
+# The policy is strict unless the options name another.
+run_sbx() {
+	local mode=$1
+	shift
+	local opts=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	case " ${opts[*]-} " in
+	*" --policy "* | *" -p "*) ;;
+	*) opts=(--policy strict "${opts[@]+"${opts[@]}"}") ;;
+	esac
+	capture in_mode "$mode" "$SBXBIN" "${opts[@]}" -- "$@"
+}
+
+# run_probe MODE [SBX OPTIONS --] VERB ARGS: the probe in a sandbox.
+run_probe() {
+	local mode=$1
+	shift
+	local opts=() a
+	for a in "$@"; do
+		if [ "$a" = -- ]; then
+			while [ "$1" != -- ]; do opts+=("$1"); shift; done
+			shift
+			break
+		fi
+	done
+	run_sbx "$mode" "${opts[@]+"${opts[@]}"}" -- "$PROBE" "$@"
+}
+
+# held MODE DESC [SBX OPTIONS --] VERB ARGS: the attack must fail inside.
+held() {
+	local mode=$1 desc=$2
+	shift 2
+	run_probe "$mode" "$@"
+	if [ "$RC" = 0 ] && [[ "$OUT" == *": held: "* ]]; then
+		ok "[$mode] $desc"
+		[ -n "${VERBOSE:-}" ] && note "$OUT"
+	else
+		fail "[$mode] $desc" "exit $RC: ${OUT:-<no output>}" \
+			"stderr: ${ERR:-<none>}"
+	fi
+}
+
+# escapes_outside MODE DESC VERB ARGS: the same attack run on the host as
+# MODE's user must work; it shows the check inside can fail.
+escapes_outside() {
+	local mode=$1 desc=$2
+	shift 2
+	capture in_mode "$mode" "$PROBE" "$@"
+	if [ "$RC" = 1 ] && [[ "$OUT" == *": ESCAPE: "* ]]; then
+		ok "[$mode] control: outside the sandbox, $desc"
+	else
+		fail "[$mode] control: outside the sandbox, $desc" \
+			"exit $RC: ${OUT:-<no output>} ${ERR:-}"
+	fi
+}
+
+# expect_rc MODE DESC WANT [SBX OPTIONS --] PROGRAM ARGS
+expect_rc() {
+	local mode=$1 desc=$2 want=$3
+	shift 3
+	local opts=() a
+	for a in "$@"; do
+		if [ "$a" = -- ]; then
+			while [ "$1" != -- ]; do opts+=("$1"); shift; done
+			shift
+			break
+		fi
+	done
+	run_sbx "$mode" "${opts[@]+"${opts[@]}"}" -- "$@"
+	if [ "$RC" = "$want" ]; then
+		ok "[$mode] $desc (exit $RC)"
+	else
+		fail "[$mode] $desc: exit $RC, want $want" \
+			"stdout: ${OUT:-<none>}" "stderr: ${ERR:-<none>}"
+	fi
+}
+
+# The host uid the payload runs as in MODE, for pgrep.
+payload_host_uid() {
+	if [ "$1" = user ]; then
+		echo "$ITEST_UID"
+		return
+	fi
+	# Inside, uid_map reads "0 <host base> <count>".
+	local base
+	base=$("$SBXBIN" --policy strict -- /bin/cat /proc/self/uid_map |
+		awk '$1 == 0 { print $2 }')
+	echo $((base + 1000))
+}
+
+# The host range root's sandboxes map to: "base count".
+root_map_range() {
+	"$SBXBIN" --policy strict -- /bin/cat /proc/self/uid_map |
+		awk '$1 == 0 { print $2, $3 }'
+}
+
+# Processes owned by any host uid the sandbox of MODE uses (nothing of the
+# test user runs otherwise).
+sandbox_processes() {
+	local mode=$1
+	if [ "$mode" = user ]; then
+		pgrep -u "$ITEST_UID" -a 2>/dev/null
+	else
+		local base count
+		read -r base count < <(root_map_range)
+		ps -eo uid=,pid=,args= |
+			awk -v b="$base" -v c="$count" \
+				'$1 >= b && $1 < b + c { print }'
+	fi
+	pgrep -a -f "$PROBE" 2>/dev/null
+	pgrep -a -f "$SBXBIN" 2>/dev/null
+	return 0
+}
+
+# no_leftover_processes MODE DESC: nothing of the sandbox still runs.
+no_leftover_processes() {
+	local mode=$1 desc=$2 left i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		left=$(sandbox_processes "$mode")
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	if [ -z "$left" ]; then
+		ok "[$mode] $desc"
+	else
+		fail "[$mode] $desc" "$left"
+	fi
+}
+
+# The host's mount table without the fields that change on their own.
+host_mounts() {
+	awk '{ print $5, $9, $10 }' /proc/self/mountinfo | sort
+}
+
+# Entries of the usual temporary places that could be sbx's.
+temp_entries() {
+	ls -A /tmp /var/tmp /dev/shm /run 2>/dev/null | grep -i sbx |
+		grep -v '^sbx-itest' | sort
+}
+
+# wait_for_line FILE PATTERN SECONDS
+wait_for_line() {
+	local i
+	for ((i = 0; i < $3 * 20; i++)); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# A writable policy file: new_policy NAME TEXT -> path in $WORK.
+new_policy() {
+	local f=$WORK/$1.txtpb
+	printf '%s\n' "$2" >"$f"
+	chmod 644 "$f"
+	echo "$f"
+}

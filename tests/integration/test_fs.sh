@@ -1,0 +1,176 @@
+#!/bin/bash
+# The filesystem from inside: hidden and masked paths, /proc, /sys, /dev,
+# mounts, the write layer and its limit, a read-only root, programs that
+# live under hidden paths.
+. "$(dirname "$0")/lib.sh"
+itest_init
+
+# Secrets the host keeps where the sandbox hides: readable on the host by
+# the test user (except under /root), so only the sandbox stands between.
+HOME_DIR=/home/$ITEST_USER
+if [ "$(id -u)" = 0 ]; then
+	if [ ! -d "$HOME_DIR" ]; then
+		mkdir -p "$HOME_DIR" && CLEANUP+=("$HOME_DIR")
+		chown "$ITEST_UID:$ITEST_GID" "$HOME_DIR"
+	fi
+	SECRETS=("$HOME_DIR/sbx-itest-secret.$$" "/root/sbx-itest-secret.$$"
+		"/tmp/sbx-itest-secret.$$" "/var/tmp/sbx-itest-secret.$$"
+		"/dev/shm/sbx-itest-secret.$$" "/run/sbx-itest-secret.$$")
+else
+	SECRETS=("$HOME/sbx-itest-secret.$$" "/tmp/sbx-itest-secret.$$"
+		"/var/tmp/sbx-itest-secret.$$" "/dev/shm/sbx-itest-secret.$$")
+fi
+for s in "${SECRETS[@]}"; do
+	echo "top secret $s" >"$s" && CLEANUP+=("$s")
+	chown "$ITEST_UID:$ITEST_GID" "$s" 2>/dev/null
+	chmod 644 "$s"
+done
+
+# A directory of the host's lower layer (the root is a layer, entry by
+# entry) that anyone may write: writes inside must stay in the write layer.
+LOWER=$(mktemp -d /sbx-itest-lower.XXXXXX) || exit 1
+CLEANUP+=("$LOWER")
+chmod 1777 "$LOWER"
+
+# The probe where every root shows it (a lower-layer directory).
+mkdir -m 755 "$LOWER/bin" && cp "$PROBE" "$LOWER/bin/probe"
+VISIBLE_PROBE=$LOWER/bin/probe
+RO_POLICY=$(new_policy ro-root 'extends: "strict"
+filesystem { read_only_root: true }')
+SMALL_POLICY=$(new_policy small-layer 'extends: "strict"
+filesystem { write_layer_bytes: 4194304 }
+limits { file_size_bytes: 67108864 }')
+
+# Programs under hidden paths, run by path from other directories.
+PROG_TMP=$(mktemp -d /tmp/sbx-itest-prog.XXXXXX) || exit 1
+CLEANUP+=("$PROG_TMP")
+chmod 755 "$PROG_TMP"
+cp "$PROBE" "$PROG_TMP/probe"
+chown "$ITEST_UID:$ITEST_GID" "$PROG_TMP/probe"
+PROG_HOME=
+if [ -d "$HOME_DIR" ] && [ "$(id -u)" = 0 ]; then
+	PROG_HOME=$HOME_DIR/sbx-itest-probe.$$
+	cp "$PROBE" "$PROG_HOME" && CLEANUP+=("$PROG_HOME")
+	chown "$ITEST_UID:$ITEST_GID" "$PROG_HOME"
+fi
+
+for mode in $MODES; do
+	# Hidden places.
+	for s in "${SECRETS[@]}"; do
+		held "$mode" "secret $s unreadable inside" read "$s"
+		if [ "$mode" = root ] || [[ "$s" != /root/* ]]; then
+			escapes_outside "$mode" "$s is readable" read "$s"
+		fi
+	done
+	held "$mode" "chroot escape from a nested userns finds no host file" \
+		chroot-escape "/tmp/sbx-itest-secret.$$"
+	held "$mode" "/etc/shadow masked" read /etc/shadow
+	[ "$mode" = root ] &&
+		escapes_outside "$mode" "/etc/shadow is readable" read /etc/shadow
+	held "$mode" "open_by_handle_at refused" open-by-handle
+
+	# Kernel interfaces.
+	held "$mode" "/proc/kcore and other masked /proc entries empty" proc-kcore
+	held "$mode" "/proc/sys read-only and not writable" proc-sys-write
+	held "$mode" "/sys read-only and not writable" sys-write
+	held "$mode" "/dev holds only the minimal nodes" dev-list
+	held "$mode" "mknod refused" mknod /tmp/mem
+
+	# Mounts.
+	before=$(host_mounts)
+	held "$mode" "mount, bind, remount, fsopen refused" mount
+	for p in /home /etc/shadow /proc/kcore /proc/sys /tmp /; do
+		held "$mode" "umount $p refused" umount "$p"
+	done
+	held "$mode" "nested userns cannot remove the sandbox's mounts" \
+		unshare-user-mount
+	note "$OUT"
+	# While a sandbox runs, its mounts are not the host's.
+	out=$(mktemp)
+	in_mode "$mode" "$SBXBIN" --policy strict -- "$PROBE" sleep 2 >"$out" 2>&1 &
+	pid=$!
+	sleep 0.5
+	during=$(host_mounts)
+	wait "$pid"
+	rm -f "$out"
+	after=$(host_mounts)
+	check "[$mode] host mount table unchanged while a sandbox runs" \
+		[ "$before" = "$during" ]
+	check "[$mode] host mount table unchanged after the attacks" \
+		[ "$before" = "$after" ]
+	[ "$before" = "$after" ] ||
+		note "diff: $(diff <(echo "$before") <(echo "$after") | head -5)"
+
+	# The write layer: writes work inside, vanish after, never reach the
+	# host's lower layer.
+	run_probe "$mode" create "$LOWER/inside" "written inside"
+	check "[$mode] write to a lower-layer directory works inside" [ "$RC" = 0 ]
+	run_probe "$mode" create /tmp/inside "written inside"
+	check "[$mode] write to the hidden /tmp works inside" [ "$RC" = 0 ]
+	check "[$mode] the write never reached the host's lower layer" \
+		[ "$(ls -A "$LOWER")" = bin ]
+	check "[$mode] the write to /tmp never reached the host's /tmp" \
+		[ ! -e /tmp/inside ]
+	held "$mode" "lower-layer write gone in the next sandbox" \
+		read "$LOWER/inside"
+	held "$mode" "/tmp write gone in the next sandbox" read /tmp/inside
+
+	# A read-only root (the probe from a visible directory, see below).
+	for p in "$LOWER/ro" /tmp/ro /ro /etc/ro /var/tmp/ro; do
+		run_sbx "$mode" --policy "$RO_POLICY" -- "$VISIBLE_PROBE" write "$p"
+		if [ "$RC" = 0 ] && [[ "$OUT" == *": held: "* ]]; then
+			ok "[$mode] read-only root: $p not writable"
+		else
+			fail "[$mode] read-only root: $p not writable" \
+				"exit $RC: $OUT $ERR"
+		fi
+	done
+	# A program under a hidden path needs its bind's mount point created
+	# in the (read-only) hidden directory.
+	run_sbx "$mode" --policy "$RO_POLICY" -- "$PROBE" caps
+	check "[$mode] read-only root: a program under a hidden path runs" \
+		[ "$RC" = 0 ]
+	[ "$RC" = 0 ] || note "exit $RC: $ERR"
+	escapes_outside "$mode" "$LOWER is writable" write "$LOWER/ctl"
+	rm -f "$LOWER/ctl"
+
+	# The write layer's size limit (4 MiB here).
+	held "$mode" "write layer full at its limit" \
+		--policy "$SMALL_POLICY" -- fill /tmp/fill 33554432
+	bytes=$(sed -n 's/.*ENOSPC after \([0-9]*\) bytes.*/\1/p' <<<"$OUT")
+	check "[$mode] ENOSPC between 3 and 4 MiB (got ${bytes:-?})" \
+		[ "${bytes:-0}" -ge 3145728 -a "${bytes:-0}" -le 4194304 ]
+	run_probe "$mode" --policy "$SMALL_POLICY" -- fill "$LOWER/fill" 33554432
+	bytes=$(sed -n 's/.*ENOSPC after \([0-9]*\) bytes.*/\1/p' <<<"$OUT")
+	check "[$mode] overlay writes count against the same limit (${bytes:-?})" \
+		[ "$RC" = 0 -a "${bytes:-0}" -le 4194304 ]
+	check "[$mode] the fill never reached the host" [ "$(ls -A "$LOWER")" = bin ]
+	run_probe "$mode" fill /tmp/fill 8388608
+	check "[$mode] control: 8 MiB fit the strict 16 MiB layer" [ "$RC" = 1 ]
+
+	# Programs under hidden paths, by path, from any directory.
+	run_sbx "$mode" -- "$PROG_TMP/probe" caps
+	check "[$mode] program under /tmp runs by absolute path" [ "$RC" = 0 ]
+	capture in_mode "$mode" bash -c 'cd "$1" && exec "$2" --policy strict -- ./probe caps' \
+		_ "$PROG_TMP" "$SBXBIN"
+	check "[$mode] program under /tmp runs by relative path from its dir" \
+		[ "$RC" = 0 ]
+	capture in_mode "$mode" bash -c 'cd /usr/share && exec "$2" --policy strict -- "$1" caps' \
+		_ "$PROG_TMP/probe" "$SBXBIN"
+	check "[$mode] program under /tmp runs from another directory" [ "$RC" = 0 ]
+	held "$mode" "the program's bind is read-only" write "$PROG_TMP/probe"
+	held "$mode" "only the program of its directory is visible" \
+		read "/tmp/sbx-itest-secret.$$"
+	if [ -n "$PROG_HOME" ]; then
+		run_sbx "$mode" -- "$PROG_HOME" caps
+		check "[$mode] program under /home runs" [ "$RC" = 0 ]
+		held "$mode" "secret next to the program under /home hidden" \
+			read "$HOME_DIR/sbx-itest-secret.$$"
+	fi
+	run_sbx "$mode" -- "$PROBE" caps
+	check "[$mode] program under /var/tmp runs" [ "$RC" = 0 ]
+
+	no_leftover_processes "$mode" "no sandbox process left"
+done
+
+itest_done
