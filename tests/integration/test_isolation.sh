@@ -1,0 +1,107 @@
+#!/bin/bash
+# The namespaces from inside: hostname, host processes, network, abstract
+# unix sockets, SysV IPC.
+. "$(dirname "$0")/lib.sh"
+itest_init
+
+# Host-side helpers run from a copy under another name, so the leftover
+# checks (which look for the probe) do not count them.
+HELPER=$WORK/host-helper
+cp "$PROBE" "$HELPER"
+
+# start_helper ARGS: runs the helper on the host until it says "listening".
+start_helper() {
+	local out
+	out=$(mktemp)
+	"$HELPER" "$@" >"$out" 2>&1 &
+	CLEANUP_PIDS+=($!)
+	if ! wait_for_line "$out" listening 5; then
+		echo "# helper $* did not start: $(cat "$out")"
+		rm -f "$out"
+		return 1
+	fi
+	rm -f "$out"
+}
+
+PORT=
+for try in 1 2 3 4 5; do
+	p=$((20000 + RANDOM % 30000))
+	if start_helper listen-tcp 127.0.0.1 "$p" 600; then
+		PORT=$p
+		break
+	fi
+done
+[ -n "$PORT" ] || fail "a TCP listener on 127.0.0.1 for the tests"
+ABSTRACT=sbx-itest-$$-$RANDOM
+start_helper listen-abstract "$ABSTRACT" 600 ||
+	fail "an abstract unix socket for the tests"
+IPC_KEY=$((0x5b000000 + $$))
+"$HELPER" ipc-make "$IPC_KEY" >/dev/null ||
+	fail "SysV IPC objects for the tests"
+trap '"$HELPER" ipc-rm "$IPC_KEY" >/dev/null; itest_cleanup' EXIT
+
+LOOPBACK=$(new_policy loopback 'extends: "strict"
+network { mode: LOOPBACK }')
+
+for mode in $MODES; do
+	# UTS.
+	host_name=$(hostname)
+	run_probe "$mode" hostname "sbx-itest-evil"
+	note "$OUT"
+	check "[$mode] the probe ran" [ "$RC" = 0 ]
+	check "[$mode] host hostname unchanged ($host_name)" \
+		[ "$(hostname)" = "$host_name" ]
+	run_sbx "$mode" -- /bin/cat /proc/sys/kernel/hostname
+	check "[$mode] hostname inside is the policy's (sbx)" [ "$OUT" = sbx ]
+
+	# Host processes: a victim of the same user as the sandbox's caller.
+	pidfile=$WORK/victim.pid
+	rm -f "$pidfile"
+	touch "$pidfile" && chmod 666 "$pidfile"
+	in_mode "$mode" bash -c 'echo $$ >"$1"; exec sleep 300' _ "$pidfile" &
+	starter=$!
+	CLEANUP_PIDS+=("$starter")
+	wait_for_line "$pidfile" '[0-9]' 5
+	victim=$(cat "$pidfile")
+	CLEANUP_PIDS+=("$victim")
+	held "$mode" "pid namespace: few small pids, host pid $victim absent" \
+		pidns "$victim"
+	held "$mode" "host pid $victim not signalable" signal "$victim"
+	held "$mode" "host pid $victim unkillable (and kill -1)" kill "$victim"
+	held "$mode" "host pid $victim not traceable" ptrace "$victim"
+	held "$mode" "sandbox init not traceable" ptrace 1
+	check "[$mode] host victim still alive" kill -0 "$victim"
+	escapes_outside "$mode" "pid $victim is signalable" signal "$victim"
+	kill "$victim" 2>/dev/null
+	{ wait "$starter"; } 2>/dev/null
+
+	# Network.
+	held "$mode" "only lo in /sys/class/net and /proc/net/dev" net-ifaces
+	if [ -n "$PORT" ]; then
+		held "$mode" "host TCP listener 127.0.0.1:$PORT unreachable" \
+			net-connect 127.0.0.1 "$PORT"
+		held "$mode" "host TCP listener unreachable with lo up" \
+			--policy "$LOOPBACK" -- net-connect 127.0.0.1 "$PORT"
+		escapes_outside "$mode" "127.0.0.1:$PORT is reachable" \
+			net-connect 127.0.0.1 "$PORT"
+	fi
+	host_ip=$(ip -4 -o addr show scope global 2>/dev/null |
+		awk '{ sub("/.*", "", $4); print $4; exit }')
+	if [ -n "$host_ip" ] && [ -n "$PORT" ]; then
+		held "$mode" "host address $host_ip unreachable" \
+			net-connect "$host_ip" "$PORT"
+	fi
+	held "$mode" "host abstract socket @$ABSTRACT unreachable" \
+		abstract-connect "$ABSTRACT"
+	escapes_outside "$mode" "@$ABSTRACT is reachable" \
+		abstract-connect "$ABSTRACT"
+
+	# SysV IPC.
+	held "$mode" "host SysV objects with key $IPC_KEY invisible" \
+		sysv-ipc "$IPC_KEY"
+	escapes_outside "$mode" "key $IPC_KEY is visible" sysv-ipc "$IPC_KEY"
+
+	no_leftover_processes "$mode" "no sandbox process left"
+done
+
+itest_done
