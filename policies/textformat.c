@@ -327,9 +327,13 @@ static const char *tok_quote(const struct token *t, char *buf, size_t size)
 {
 	size_t n = 0;
 
+	/* A string token carries its own quotes. */
+	bool quote = t->kind != TOK_STRING;
+
 	if (t->kind == TOK_END)
 		return "end of input";
-	buf[n++] = '"';
+	if (quote)
+		buf[n++] = '"';
 	for (size_t i = 0; i < t->len && n + 5 < size; i++) {
 		if (i == QUOTE_MAX) {
 			memcpy(buf + n, "...", 3);
@@ -337,9 +341,10 @@ static const char *tok_quote(const struct token *t, char *buf, size_t size)
 			break;
 		}
 		char c = t->p[i];
-		buf[n++] = c >= 0x20 && c < 0x7f && c != '"' ? c : '?';
+		buf[n++] = c >= 0x20 && c < 0x7f ? c : '?';
 	}
-	buf[n++] = '"';
+	if (quote)
+		buf[n++] = '"';
 	buf[n] = '\0';
 	return buf;
 }
