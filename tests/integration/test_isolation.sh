@@ -58,7 +58,7 @@ for mode in $MODES; do
 	pidfile=$WORK/victim.pid
 	rm -f "$pidfile"
 	touch "$pidfile" && chmod 666 "$pidfile"
-	in_mode "$mode" bash -c 'echo $$ >"$1"; exec sleep 300' _ "$pidfile" &
+	in_mode "$mode" bash -c 'echo $$ >"$1"; exec sleep 300' _ "$pidfile" 2>/dev/null &
 	starter=$!
 	CLEANUP_PIDS+=("$starter")
 	wait_for_line "$pidfile" '[0-9]' 5
