@@ -126,6 +126,14 @@ itest_init() {
 	chmod 755 "$WORK/sbx" "$WORK/sbx-probe"
 	SBXBIN=$WORK/sbx
 	PROBE=$WORK/sbx-probe
+	# A copy every sandbox shows (the host's root is a layer), for
+	# payloads that start the probe themselves: $PROBE lives under a
+	# hidden path and is bound only when it is the program.
+	VISIBLE=$(mktemp -d /sbx-itest-bin.XXXXXX) || exit 1
+	CLEANUP+=("$VISIBLE")
+	chmod 755 "$VISIBLE"
+	cp "$SBX_PROBE" "$VISIBLE/sbx-probe" || exit 1
+	VPROBE=$VISIBLE/sbx-probe
 	ITEST_UID=$(id -u "$ITEST_USER")
 	ITEST_GID=$(id -g "$ITEST_USER")
 }
@@ -270,20 +278,22 @@ root_map_range() {
 }
 
 # Processes owned by any host uid the sandbox of MODE uses (nothing of the
-# test user runs otherwise).
+# test user runs otherwise), or running our sbx or probe. Zombies are dead
+# already and only wait for the host's init to reap them.
 sandbox_processes() {
-	local mode=$1
-	if [ "$mode" = user ]; then
-		pgrep -u "$ITEST_UID" -a 2>/dev/null
+	local lo hi base count
+	if [ "$1" = user ]; then
+		lo=$ITEST_UID hi=$ITEST_UID
 	else
-		local base count
 		read -r base count < <(root_map_range)
-		ps -eo uid=,pid=,args= |
-			awk -v b="$base" -v c="$count" \
-				'$1 >= b && $1 < b + c { print }'
+		lo=$base hi=$((base + count - 1))
 	fi
-	pgrep -a -f "$PROBE" 2>/dev/null
-	pgrep -a -f "$SBXBIN" 2>/dev/null
+	ps -eo uid=,pid=,stat=,args= |
+		LO=$lo HI=$hi P1=$PROBE P2=$VPROBE P3=$SBXBIN awk '
+		$3 ~ /^Z/ { next }
+		($1 >= ENVIRON["LO"] && $1 <= ENVIRON["HI"]) ||
+		index($0, ENVIRON["P1"]) || index($0, ENVIRON["P2"]) ||
+		index($0, ENVIRON["P3"]) { print }'
 	return 0
 }
 
