@@ -8,8 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sbx.pb-c.h"
 #include "textformat.h"
+
+/* fuzz_textformat_types.c reuses this harness with the test schema. */
+#ifndef FUZZ_DESCRIPTOR
+#include "sbx.pb-c.h"
+#define FUZZ_DESCRIPTOR sbx__policy__descriptor
+#endif
 
 static uint8_t *pack(const ProtobufCMessage *m, size_t *ret_len)
 {
@@ -26,7 +31,7 @@ static uint8_t *pack(const ProtobufCMessage *m, size_t *ret_len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const ProtobufCMessageDescriptor *d = &sbx__policy__descriptor;
+	const ProtobufCMessageDescriptor *d = &FUZZ_DESCRIPTOR;
 	struct sbx_error err = { 0 };
 	ProtobufCMessage *m1 = NULL, *m2 = NULL;
 	char *text = NULL;
