@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "pasta.h"
 #include "syscalls.h"
 #include "userns.h"
 
@@ -117,6 +118,10 @@ int launch_sandbox(struct sandbox_config *cfg, struct cgroup *cg,
 		sbx_err_prefix(err, "user namespace id maps");
 		goto fail;
 	}
+	if ((cfg->ns_flags & CLONE_NEWNET) &&
+	    cfg->policy->network->mode == SBX__NETWORK__MODE__USER &&
+	    (r = ret->pasta = pasta_start(ret->pid, err)) < 0)
+		goto fail;
 	if (write(ret->sync_w, "", 1) != 1) {
 		r = sbx_err_errno(err, -errno, "release the sandbox");
 		goto fail;
@@ -136,6 +141,8 @@ void launch_cleanup(struct launch *l)
 		       errno == EINTR)
 			;
 	}
+	pasta_stop(l->pasta);
+	l->pasta = -1;
 	close_and_reset(&l->pidfd);
 	close_and_reset(&l->chan);
 	close_and_reset(&l->sync_w);

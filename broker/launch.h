@@ -14,9 +14,11 @@ struct launch {
 	int chan;     /* our end of the channel */
 	int sync_w;   /* held open for the whole run: its EOF tells the
 		       * sandbox we died */
+	pid_t pasta;  /* user-mode networking helper, or -1 */
 };
 
-#define LAUNCH_INIT {.pid = -1, .pidfd = -1, .chan = -1, .sync_w = -1}
+#define LAUNCH_INIT                                                            \
+	{.pid = -1, .pidfd = -1, .chan = -1, .sync_w = -1, .pasta = -1}
 
 /* CLONE_NEW* flags for the policy (the user namespace always). */
 unsigned long launch_ns_flags(const Sbx__Policy *p);

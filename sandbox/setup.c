@@ -127,8 +127,9 @@ static int set_hostname(const struct sandbox_config *cfg,
 static int setup_network(const struct sandbox_config *cfg,
 			 struct setup_error *e)
 {
-	if (!(cfg->ns_flags & CLONE_NEWNET) ||
-	    cfg->policy->network->mode != SBX__NETWORK__MODE__LOOPBACK)
+	Sbx__Network__Mode mode = cfg->policy->network->mode;
+
+	if (!(cfg->ns_flags & CLONE_NEWNET) || mode == SBX__NETWORK__MODE__NONE)
 		return 0;
 	int r = net_loopback_up();
 	if (r < 0)
