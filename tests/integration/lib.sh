@@ -277,23 +277,19 @@ root_map_range() {
 		awk '$1 == 0 { print $2, $3 }'
 }
 
-# Processes owned by any host uid the sandbox of MODE uses (nothing of the
-# test user runs otherwise), or running our sbx or probe. Zombies are dead
-# already and only wait for the host's init to reap them.
+# Processes of our sandboxes: in user mode anything of the test user (who
+# runs nothing else); as root, where every root-started sandbox shares the
+# mapped range, anything running our sbx, probe or files (sandbox inits
+# show sbx's command line). Zombies are dead already and only wait for the
+# host's init to reap them.
 sandbox_processes() {
-	local lo hi base count
-	if [ "$1" = user ]; then
-		lo=$ITEST_UID hi=$ITEST_UID
-	else
-		read -r base count < <(root_map_range)
-		lo=$base hi=$((base + count - 1))
-	fi
+	local uid=-1
+	[ "$1" = user ] && uid=$ITEST_UID
 	ps -eo uid=,pid=,stat=,args= |
-		LO=$lo HI=$hi P1=$PROBE P2=$VPROBE P3=$SBXBIN awk '
+		U=$uid P1=$WORK P2=$VISIBLE P3=/sbx-itest- awk '
 		$3 ~ /^Z/ { next }
-		($1 >= ENVIRON["LO"] && $1 <= ENVIRON["HI"]) ||
-		index($0, ENVIRON["P1"]) || index($0, ENVIRON["P2"]) ||
-		index($0, ENVIRON["P3"]) { print }'
+		$1 == ENVIRON["U"] || index($0, ENVIRON["P1"]) ||
+		index($0, ENVIRON["P2"]) || index($0, ENVIRON["P3"]) { print }'
 	return 0
 }
 

@@ -4,9 +4,11 @@
 . "$(dirname "$0")/lib.sh"
 itest_init
 
-# Host-side helpers run from a copy under another name, so the leftover
-# checks (which look for the probe) do not count them.
-HELPER=$WORK/host-helper
+# Host-side helpers run from a copy elsewhere, so the leftover checks
+# (which look for our files) do not count them.
+HELPER_DIR=$(mktemp -d /var/tmp/itest-helper.XXXXXX) || exit 1
+CLEANUP+=("$HELPER_DIR")
+HELPER=$HELPER_DIR/host-helper
 cp "$PROBE" "$HELPER"
 
 # start_helper ARGS: runs the helper on the host until it says "listening".
