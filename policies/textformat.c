@@ -611,10 +611,6 @@ static bool float_syntax_ok(const char *s, size_t n)
 	return i == n;
 }
 
-struct parser;
-static int parse_error_value(struct parser *p, const struct token *t,
-			     const ProtobufCFieldDescriptor *f, const char *what);
-
 struct frame {
 	ProtobufCMessage *msg;
 	unsigned *seen;  /* per field: line where first set, 0 if not yet */
