@@ -822,11 +822,13 @@ static int append_string(struct parser *p, const struct token *t, char **buf,
 	 * bytes (\uXXXX is 6 characters for at most 3 UTF-8 bytes). */
 	size_t need = *len + t->len + 1;
 	if (need > *cap) {
-		char *grown = realloc(*buf, need);
+		/* Geometric, or thousands of adjacent literals go quadratic. */
+		size_t cap2 = *cap * 2 > need ? *cap * 2 : need;
+		char *grown = realloc(*buf, cap2);
 		if (!grown)
 			return tok_error(&p->lx, t, -ENOMEM, "out of memory");
 		*buf = grown;
-		*cap = need;
+		*cap = cap2;
 	}
 	const char *s = t->p + 1, *end = t->p + t->len - 1;
 	char *out = *buf + *len;

@@ -658,6 +658,19 @@ static void test_long_tokens(void **state)
 	assert_int_equal(parse_len(&tftest__all__descriptor, text, n + 4, &m, &err), -EINVAL);
 	assert_string_equal(err.msg, FILENAME ":1:5: number too long (over 128 characters)");
 	free(text);
+
+	/* Many adjacent literals: linear time, one string. */
+	size_t count = 250000;
+	text = malloc(6 + count * 4 + 1);
+	assert_non_null(text);
+	memcpy(text, "name: ", 6);
+	for (size_t i = 0; i < count; i++)
+		memcpy(text + 6 + i * 4, "'a' ", 4);
+	text[6 + count * 4] = '\0';
+	Sbx__Policy *p = policy_ok(text);
+	assert_int_equal(strlen(p->name), count);
+	free_msg(p);
+	free(text);
 }
 
 static void test_depth_limit(void **state)
