@@ -4,6 +4,9 @@
 # SBX_SOURCE_DIR, SBX_BUILD_DIR; SBX_MUST_WORK=1 turns "no user namespaces"
 # from a skip (exit 77) into a failure.
 #
+# ITEST_POLICY (default strict) replaces the policy of the runs that name
+# none: a deliberately weakened policy there shows which checks catch what.
+#
 # Every property is checked in each of $MODES: "root" (sbx run by root,
 # the sandbox mapped to an unprivileged host range) and "user" (sbx run by
 # the unprivileged $ITEST_USER, created when missing). Without root only
@@ -189,7 +192,7 @@ run_sbx() {
 	[ $# -gt 0 ] && shift
 	case " ${opts[*]-} " in
 	*" --policy "* | *" -p "*) ;;
-	*) opts=(--policy strict "${opts[@]+"${opts[@]}"}") ;;
+	*) opts=(--policy "${ITEST_POLICY:-strict}" "${opts[@]+"${opts[@]}"}") ;;
 	esac
 	capture in_mode "$mode" "$SBXBIN" "${opts[@]}" -- "$@"
 }
@@ -217,6 +220,10 @@ held() {
 	if [ "$RC" = 0 ] && [[ "$OUT" == *": held: "* ]]; then
 		ok "[$mode] $desc"
 		[ -n "${VERBOSE:-}" ] && note "$OUT"
+	elif [ "$RC" = 159 ] && [ -z "$OUT" ]; then
+		# Killed by SIGSYS before it could say anything: the seccomp
+		# filter stopped the attack.
+		ok "[$mode] $desc (killed by the seccomp filter)"
 	else
 		fail "[$mode] $desc" "exit $RC: ${OUT:-<no output>}" \
 			"stderr: ${ERR:-<none>}"
