@@ -63,6 +63,14 @@ int sbx_result_write_json(const struct sbx_result *r, const char *policy,
 		fputs(", \"note\": ", f);
 		json_string(f, r->note);
 	}
+	if (r->syscall[0]) {
+		fputs(", \"syscall\": ", f);
+		json_string(f, r->syscall);
+		fputs(", \"args\": [", f);
+		for (int i = 0; i < 6 && r->has_syscall_args; i++)
+			fprintf(f, "%s%" PRIu64, i ? ", " : "", r->syscall_args[i]);
+		fputs("]", f);
+	}
 	fputs(", \"policy\": ", f);
 	if (policy)
 		json_string(f, policy);
@@ -159,6 +167,8 @@ void sbx_result_summary(const struct sbx_result *r, char *buf, size_t size)
 		snprintf(what, sizeof(what), "signal %d", r->signal);
 	else
 		snprintf(what, sizeof(what), "exit %d", r->exit_code);
+	if (r->syscall[0])
+		snprintf(what, sizeof(what), "syscall %.23s", r->syscall);
 	snprintf(buf, size, "%s (%s%s%s) cpu %.3fs wall %.3fs rss %" PRIu64
 		 " KiB%s%s", sbx_verdict_name(r->verdict), what,
 		 r->limit ? ", limit " : "", r->limit ? r->limit : "",

@@ -2,6 +2,8 @@
 #include "result.h"
 
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 static const char *const names[] = {
@@ -39,6 +41,9 @@ static enum sbx_verdict verdict(const struct supervision *s,
 	int st = s->report.wait_status;
 	uint64_t cpu = res->user_usec + res->sys_usec;
 
+	/* our kill for a forbidden call comes first: it caused the end */
+	if (s->sys.hit)
+		return SBX_VERDICT_SYS;
 	if (s->wall_expired) {
 		*limit = "wall_time_ms";
 		return SBX_VERDICT_WLE;
@@ -58,6 +63,9 @@ static enum sbx_verdict verdict(const struct supervision *s,
 	}
 	if (!s->got_report)
 		return SBX_VERDICT_ERR;
+	/* SECCOMP_RET_KILL_PROCESS: the filter's own kill */
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+		return SBX_VERDICT_SYS;
 	if (WIFSIGNALED(st))
 		return SBX_VERDICT_SIG;
 	return WEXITSTATUS(st) ? SBX_VERDICT_RE : SBX_VERDICT_OK;
@@ -87,6 +95,20 @@ static void fill_cpu(const struct supervision *s, const struct cg_stats *cs,
 	res->accounting = "cgroup";
 }
 
+/* A call refused through the listener: the sandbox was killed by us, as
+ * if by the filter itself (SIGSYS, exit status 159). */
+static void result_fill_syscall(const struct supervision *s,
+				struct sbx_result *res)
+{
+	if (!s->sys.hit)
+		return;
+	snprintf(res->syscall, sizeof(res->syscall), "%s", s->sys.name);
+	res->has_syscall_args = true;
+	memcpy(res->syscall_args, s->sys.args, sizeof(res->syscall_args));
+	res->signal = SIGSYS;
+	res->limit = NULL;
+}
+
 void result_fill(const struct supervision *s, const struct cg_stats *cs,
 		 const Sbx__Limits *limits, struct sbx_result *res)
 {
@@ -113,4 +135,5 @@ void result_fill(const struct supervision *s, const struct cg_stats *cs,
 	if ((s->wall_expired || s->cpu_expired || s->output_exceeded) &&
 	    !res->signal)
 		res->signal = SIGKILL;
+	result_fill_syscall(s, res);
 }

@@ -14,6 +14,7 @@
 #include "program.h"
 #include "result.h"
 #include "sbx.h"
+#include "seccomp_filter.h"
 #include "supervise.h"
 
 extern char **environ;
@@ -186,6 +187,7 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	    struct sbx_result *res, struct sbx_error *err)
 {
 	_cleanup_(env_freep) char **envp = NULL;
+	_cleanup_(scf_prog_freep) struct scf_prog filter = {0};
 	struct program prog;
 	struct sandbox_mount bind;
 	struct sandbox_config cfg = {.policy = policy};
@@ -217,6 +219,14 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	cfg.host_root = geteuid() == 0;
 	cfg.ns_flags = launch_ns_flags(policy);
 	timing(res, "prepare", &t);
+	if (policy->seccomp->enabled) {
+		struct scf_exec x = {cfg.exec_path, cfg.argv, cfg.envp};
+		if ((r = scf_compile(policy->seccomp, &x, &filter, err)) < 0)
+			return r;
+		cfg.seccomp = &filter;
+		res->seccomp_compile_usec = filter.compile_usec;
+		timing(res, "seccomp", &t);
+	}
 	r = run_sandbox(&cfg, opts, res, &t, err);
 	if (r < 0)
 		res->verdict = SBX_VERDICT_ERR;

@@ -72,6 +72,13 @@ struct sbx_result {
 	char note[256];             /* why accounting fell back, or "" */
 	unsigned n_timings;
 	struct sbx_timing timings[SBX_MAX_TIMINGS];
+	/* SBX_VERDICT_SYS: the forbidden call, when the broker learnt it
+	 * (seccomp notification); "" when the filter killed the program
+	 * itself (SIGSYS, no notification available) */
+	char syscall[32];
+	bool has_syscall_args;
+	uint64_t syscall_args[6];
+	uint64_t seccomp_compile_usec; /* building the filter (broker) */
 };
 
 /* Runs opts->argv under policy (finalized by policy_finalize). Returns 0 when

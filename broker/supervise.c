@@ -61,6 +61,11 @@ static void drain_channel(int chan, struct supervision *out)
 		} else if (t == CHAN_STARTED) {
 			out->started = true;
 			out->init_setup_cpu_usec = m.init_cpu_usec;
+		} else if (t == CHAN_SECCOMP_LISTENER) {
+			if (out->listener < 0)
+				out->listener = m.fd;
+			else
+				close(m.fd);
 		}
 	}
 }
@@ -113,6 +118,20 @@ static void pump_output(struct launch *l, const struct watch *w, int i,
 	}
 }
 
+/* The seccomp listener (broker/notify.c): polled once the payload sent
+ * it; a forbidden call kills the sandbox and is recorded in out->sys. */
+static void watch_notify(struct launch *l, struct pollfd *p,
+			 struct supervision *out)
+{
+	if (p->fd < 0 && out->listener >= 0)
+		p->fd = out->listener;
+	else if (p->fd >= 0 && p->revents) {
+		int r = notify_handle(p->fd, l->pidfd, &out->sys);
+		if ((r < 0 && r != -ENOENT) || (p->revents & (POLLHUP | POLLERR)))
+			p->fd = -1; /* every filter user is gone */
+	}
+}
+
 static int open_timers(const struct watch *w, int *wall, int *cpu,
 		       struct sbx_error *err)
 {
@@ -129,7 +148,8 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 {
 	_cleanup_close_ int wall = -1, cpu = -1;
 	uint64_t start = now_usec();
-	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_OUT, P_ERR, P_N };
+	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_OUT, P_ERR, P_NOTIFY,
+	       P_N };
 	struct pollfd fds[P_N] = {
 		[P_INIT] = {.fd = l->pidfd, .events = POLLIN},
 		[P_CHAN] = {.fd = l->chan, .events = POLLIN},
@@ -138,10 +158,12 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 		[P_CPU] = {.fd = -1, .events = POLLIN},
 		[P_OUT] = {.fd = w->out->pipe_rd[0], .events = POLLIN},
 		[P_ERR] = {.fd = w->out->pipe_rd[1], .events = POLLIN},
+		[P_NOTIFY] = {.fd = -1, .events = POLLIN},
 	};
 	int r;
 
 	memset(out, 0, sizeof(*out));
+	out->listener = -1;
 	if ((r = open_timers(w, &wall, &cpu, err)) < 0)
 		return r;
 	fds[P_WALL].fd = wall;
@@ -158,6 +180,7 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 			if (fds[P_CHAN].revents & (POLLHUP | POLLERR))
 				fds[P_CHAN].fd = -1;
 		}
+		watch_notify(l, &fds[P_NOTIFY], out);
 		if (fds[P_SIG].revents)
 			forward_signal(l, sigfd);
 		if (fds[P_CPU].revents)
@@ -174,6 +197,7 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 			break;
 	}
 	out->wall_usec = now_usec() - start;
+	close_and_reset(&out->listener);
 	r = reap(l, out);
 	if (r < 0)
 		return sbx_err_errno(err, r, "waitid on the sandbox");

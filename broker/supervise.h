@@ -9,6 +9,7 @@
 #include "channel.h"
 #include "error.h"
 #include "launch.h"
+#include "notify.h"
 #include "output.h"
 
 struct supervision {
@@ -24,6 +25,8 @@ struct supervision {
 	uint64_t cg_cpu_usec;        /* last CPU reading of the cgroup */
 	int init_status;             /* wait status of PID 1 */
 	uint64_t wall_usec;          /* release to PID 1's end */
+	int listener;                /* seccomp notification fd, or -1 */
+	struct notify_record sys;    /* the refused call, if any */
 };
 
 /* What to watch for: 0 means no limit. */

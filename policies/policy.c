@@ -27,6 +27,7 @@
 
 #include "builtin.h"
 #include "cleanup.h"
+#include "syscall_groups.h"
 #include "textformat.h"
 
 /* Largest policy file read; the text parser refuses more anyway. */
@@ -1131,6 +1132,10 @@ static int validate_seccomp(const struct vctx *v, const Sbx__Seccomp *sc)
 						  ".op is required", i, j);
 		}
 	}
+	/* names against libseccomp and the syscall groups */
+	struct sbx_error names = {0};
+	if (sc_validate(sc, &names) < 0)
+		return invalid(v, "%s", names.msg);
 	return 0;
 }
 

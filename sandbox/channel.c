@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 /* A stack allocator so packing and unpacking never touch malloc: the cloned
  * child may run after fork in a process whose heap state is not ours to
@@ -75,6 +77,38 @@ int chan_send_started(int fd, uint64_t init_cpu_usec)
 	return send_packet(fd, CHAN_STARTED, &m.base);
 }
 
+int chan_send_fd(int fd, int type, int passfd)
+{
+	uint8_t buf[8];
+	Sbx__SeccompListener m = SBX__SECCOMP_LISTENER__INIT;
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = {.iov_base = buf};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b,
+			     .msg_controllen = sizeof(ctl.b)};
+	struct cmsghdr *c;
+
+	if (protobuf_c_message_get_packed_size(&m.base) + 1 > sizeof(buf))
+		return -EMSGSIZE;
+	buf[0] = (uint8_t)type;
+	iov.iov_len = 1 + protobuf_c_message_pack(&m.base, buf + 1);
+	memset(&ctl, 0, sizeof(ctl));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+	for (;;) {
+		if (sendmsg(fd, &msg, MSG_NOSIGNAL) >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
 static int decode_started(const uint8_t *buf, size_t len, uint64_t *ret)
 {
 	struct arena a = {.used = 0};
@@ -129,6 +163,8 @@ static int decode(const uint8_t *buf, size_t len, struct chan_msg *ret)
 		return decode_exit(buf + 1, len - 1, &ret->report);
 	case CHAN_STARTED:
 		return decode_started(buf + 1, len - 1, &ret->init_cpu_usec);
+	case CHAN_SECCOMP_LISTENER:
+		return CHAN_SECCOMP_LISTENER;
 	default:
 		return -EBADMSG;
 	}
@@ -136,23 +172,64 @@ static int decode(const uint8_t *buf, size_t len, struct chan_msg *ret)
 
 int chan_decode(const uint8_t *buf, size_t len, struct chan_msg *ret)
 {
+	ret->fd = -1;
 	ret->type = decode(buf, len, ret);
 	return ret->type;
+}
+
+/* The first descriptor passed with the packet, or -1; any others closed. */
+static int take_fds(struct msghdr *msg)
+{
+	int fd = -1;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c;
+	     c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int f;
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (fd < 0)
+				fd = f;
+			else
+				close(f);
+		}
+	}
+	return fd;
 }
 
 int chan_recv(int fd, struct chan_msg *ret)
 {
 	uint8_t buf[CHAN_MAX_PACKET];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(4 * sizeof(int))];
+	} ctl;
+	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b,
+			     .msg_controllen = sizeof(ctl.b)};
 	ssize_t n;
+	int passed, t;
 
 	do
-		n = recv(fd, buf, sizeof(buf), MSG_TRUNC);
+		n = recvmsg(fd, &msg, MSG_TRUNC | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	if (n == 0)
-		return 0;
-	if ((size_t)n > sizeof(buf))
-		return -EBADMSG;
-	return chan_decode(buf, (size_t)n, ret);
+	passed = take_fds(&msg);
+	if (n == 0 || (size_t)n > sizeof(buf)) {
+		if (passed >= 0)
+			close(passed);
+		return n == 0 ? 0 : -EBADMSG;
+	}
+	t = chan_decode(buf, (size_t)n, ret);
+	if (t == CHAN_SECCOMP_LISTENER && passed >= 0)
+		ret->fd = passed;
+	else if (passed >= 0)
+		close(passed);
+	else if (t == CHAN_SECCOMP_LISTENER)
+		t = ret->type = -EBADMSG;
+	return t;
 }

@@ -16,6 +16,7 @@ enum chan_type {
 	CHAN_SETUP_ERROR = 1, /* Sbx__SetupError */
 	CHAN_EXIT_REPORT = 2, /* Sbx__ExitReport */
 	CHAN_STARTED = 3,     /* Sbx__Started */
+	CHAN_SECCOMP_LISTENER = 4, /* Sbx__SeccompListener + the fd */
 };
 
 /* A decoded setup failure, fixed size. */
@@ -31,6 +32,8 @@ struct chan_msg {
 	struct chan_setup_error error;
 	Sbx__ExitReport report; /* scalar fields only: nothing to free */
 	uint64_t init_cpu_usec; /* CHAN_STARTED */
+	int fd; /* CHAN_SECCOMP_LISTENER: the descriptor received, owned by
+		 * the caller (close-on-exec); -1 for every other type */
 };
 
 /* Sends a setup failure. Returns 0 or -errno. */
@@ -42,7 +45,12 @@ int chan_send_exit(int fd, const Sbx__ExitReport *report);
 /* Sends PID 1's setup CPU time once the payload is forked. */
 int chan_send_started(int fd, uint64_t init_cpu_usec);
 
-/* Receives one packet into *ret. Returns its type (> 0), 0 on EOF, or
+/* Sends the seccomp listener fd (SCM_RIGHTS) with a CHAN_SECCOMP_LISTENER
+ * packet. Uses sendmsg only. Returns 0 or -errno. */
+int chan_send_fd(int fd, int type, int passfd);
+
+/* Receives one packet into *ret. A descriptor that comes with any packet
+ * but CHAN_SECCOMP_LISTENER is closed. Returns its type (> 0), 0 on EOF, or
  * -errno; malformed packets are -EBADMSG. */
 int chan_recv(int fd, struct chan_msg *ret);
 

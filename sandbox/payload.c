@@ -10,6 +10,7 @@
 #include "caps.h"
 #include "channel.h"
 #include "fds.h"
+#include "seccomp_filter.h"
 
 static int set_rlimit(int resource, bool has, uint64_t value)
 {
@@ -85,15 +86,17 @@ static int prepare(const struct sandbox_config *cfg, struct setup_error *e)
 		return r;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return setup_fail(e, STEP_NNP, errno, "PR_SET_NO_NEW_PRIVS");
-	/* The filter goes here, last before exec (the seccomp issue). */
-	if (p->seccomp->enabled)
-		return setup_fail(e, STEP_SECCOMP, ENOSYS,
-				  "seccomp filters are not implemented yet; "
-				  "set seccomp { enabled: false }");
 	/* Everything but 0-2 and the channel is already closed; the channel
-	 * must close on exec but stay for reporting a failed exec. */
+	 * must close on exec but stay for reporting a failed exec. Before the
+	 * filter: close_range need not be allowed. */
 	if ((r = fds_cloexec_from(3)) < 0)
 		return setup_fail(e, STEP_EXEC, -r, "close_range");
+	/* The filter last: from here on only sendmsg/sendto on the channel,
+	 * this exact execve and exit_group are sure to pass. */
+	if (p->seccomp->enabled && !cfg->seccomp)
+		return setup_fail(e, STEP_SECCOMP, EINVAL, "no compiled filter");
+	if (cfg->seccomp && (r = scf_load(cfg->seccomp, cfg->chan_fd, e)) < 0)
+		return r;
 	return 0;
 }
 

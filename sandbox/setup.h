@@ -12,6 +12,8 @@
 
 #include "sbx.pb-c.h"
 
+struct scf_prog;
+
 enum sandbox_step {
 	STEP_SYNC = 1,  /* waiting for the broker to write the id maps */
 	STEP_IDENTITY,  /* becoming root of the user namespace */
@@ -63,6 +65,8 @@ struct sandbox_config {
 				 * inherit the broker's */
 	int chan_fd;            /* SOCK_SEQPACKET to the broker */
 	int sync_fd;            /* read end: one byte once the maps exist */
+	struct scf_prog *seccomp; /* compiled filter (sandbox/seccomp_filter.h),
+				 * or NULL: none; the payload patches its copy */
 };
 
 /* A setup failure on its way to the broker. */

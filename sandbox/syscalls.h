@@ -40,3 +40,8 @@ static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags,
 	return (int)syscall(SYS_mount_setattr, dfd, path, flags, attr,
 			    sizeof(*attr));
 }
+
+static inline int sys_seccomp(unsigned op, unsigned flags, void *args)
+{
+	return (int)syscall(SYS_seccomp, op, flags, args);
+}

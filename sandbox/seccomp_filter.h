@@ -1,0 +1,70 @@
+/* The seccomp filter: compiled from the policy by the broker before the
+ * clone (libseccomp, exported as BPF), loaded by the payload right before
+ * execve, after no_new_privs. The child never calls libseccomp: it only
+ * patches its private copy of the program (the channel's fd number) and
+ * calls seccomp(2).
+ *
+ * A policy becomes up to two stacked filters. The kernel runs every filter
+ * and keeps the most severe answer (kill > errno > notify > log > allow), so
+ * a second "exceptions" filter (default allow) can refuse some argument
+ * values of a call the main filter allows outright (ioctl TIOCSTI), which a
+ * single libseccomp filter cannot express. The main filter carries the
+ * notification listener; the exceptions filter never notifies.
+ *
+ * The payload's own last calls are allowed by conditions only it can meet:
+ * sendmsg and sendto on the channel (fd patched in at load), execve of
+ * exactly its exec_path/argv/envp pointers, exit_group. */
+#pragma once
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "sbx.pb-c.h"
+#include "setup.h"
+
+struct scf_prog {
+	struct sock_filter *main;   /* malloc'ed */
+	unsigned short n_main;
+	struct sock_filter *extra;  /* exceptions filter, or NULL */
+	unsigned short n_extra;
+	bool listener;              /* load main with NEW_LISTENER */
+	bool notify_fallback;       /* NOTIFY compiled as KILL: the kernel has
+				     * no user notification */
+	uint64_t compile_usec;      /* what scf_compile took */
+};
+
+/* The calls the payload makes after loading: allowed only with these
+ * exact pointers. */
+struct scf_exec {
+	const char *path;
+	char *const *argv;
+	char *const *envp;
+};
+
+/* Compiles sc (finalized, enabled) into *ret (scf_prog_free). NOTIFY
+ * becomes KILL where the kernel lacks SECCOMP_RET_USER_NOTIF. Returns 0, or
+ * -EINVAL (a rule that cannot be expressed: conditions that would relax an
+ * unconditional rule of the same call, NOTIFY as an exception), -ENOMEM, or
+ * a libseccomp error, with err naming the rule and the syscall. */
+int scf_compile(const Sbx__Seccomp *sc, const struct scf_exec *x,
+		    struct scf_prog *ret, struct sbx_error *err);
+
+void scf_prog_free(struct scf_prog *p);
+
+/* For _cleanup_(scf_prog_freep) on a struct scf_prog. */
+static inline void scf_prog_freep(struct scf_prog *p)
+{
+	scf_prog_free(p);
+}
+
+/* Payload: loads p (patching the channel's fd number into its private copy)
+ * and sends the listener, if any, to the broker over chan_fd. Where the
+ * kernel refuses a second listener in the hierarchy (EBUSY: sbx inside a
+ * supervisor that notifies), NOTIFY turns into KILL. Returns 0 or
+ * -errno with *e filled (STEP_SECCOMP). */
+int scf_load(struct scf_prog *p, int chan_fd, struct setup_error *e);
+
+/* "KILL_PROCESS" ... for a BPF return value's action (tests, messages). */
+const char *scf_ret_name(uint32_t ret);
