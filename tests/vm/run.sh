@@ -19,6 +19,8 @@
 #   SBX_VM_KVM=1     use KVM (opt-in: on some hosts a KVM guest hangs)
 #   SBX_VM_SMP       guest CPUs (default 2)
 #   SBX_VM_TIMEOUT   hard bound on the qemu run in seconds (default 600)
+#   SBX_VM_GUEST_TESTS  run this script in the guest instead of
+#                    tests/vm/guest-tests.sh (to try one thing quickly)
 set -u
 shopt -s nullglob
 
@@ -126,7 +128,7 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,lib/modules,etc,opt/sbx-vm,proc,sys,dev,tmp,run,home/tester,root,mnt,var/tmp}
 cp "$busybox" "$root/bin/busybox"
 cp "$here/init.sh" "$root/init"
-cp "$here/guest-tests.sh" "$root/opt/sbx-vm/guest-tests.sh"
+cp "${SBX_VM_GUEST_TESTS:-$here/guest-tests.sh}" "$root/opt/sbx-vm/guest-tests.sh"
 cp "$cache/vmprobe" "$root/opt/sbx-vm/vmprobe"
 cp "$sbx" "$root/usr/local/bin/sbx"
 chmod 755 "$root/init" "$root/opt/sbx-vm/"*
