@@ -94,7 +94,9 @@ static int cmd_run(const struct cli_opts *o)
 		if (o->timings)
 			report_timings(stderr, &res);
 		write_results(&rf, &res, p);
-		return fail(&err);
+		fail(&err);
+		/* 127 / 126 when the program could not be found / run */
+		return sbx_exit_status(&res);
 	}
 	if (o->timings)
 		report_timings(stderr, &res);

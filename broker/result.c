@@ -25,6 +25,10 @@ int sbx_exit_status(const struct sbx_result *res)
 {
 	switch (res->verdict) {
 	case SBX_VERDICT_ERR:
+		/* the program itself could not be found or run */
+		if (res->exit_code == SBX_EXIT_NOTFOUND ||
+		    res->exit_code == SBX_EXIT_NOEXEC)
+			return res->exit_code;
 		return SBX_EXIT_FAILURE;
 	case SBX_VERDICT_OK:
 	case SBX_VERDICT_RE:

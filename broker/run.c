@@ -42,9 +42,20 @@ static void timing(struct sbx_result *res, const char *step, uint64_t *since)
 	*since = now;
 }
 
-/* A setup failure inside, as one error line with a hint where we know one. */
-static int setup_error(const struct chan_setup_error *e, struct sbx_error *err)
+/* The shell's convention, which env(1) and docker follow: 127 for a program
+ * that is not there, 126 for one that cannot be run. */
+static int program_exit_code(int errnum)
 {
+	return errnum == ENOENT || errnum == ENOTDIR ? SBX_EXIT_NOTFOUND
+						     : SBX_EXIT_NOEXEC;
+}
+
+/* A setup failure inside, as one error line with a hint where we know one. */
+static int setup_error(const struct chan_setup_error *e,
+		       struct sbx_result *res, struct sbx_error *err)
+{
+	if (e->step == STEP_EXEC)
+		res->exit_code = program_exit_code(e->errnum);
 	sbx_err(err, -e->errnum, "%s: %s: %s", sandbox_step_name(e->step),
 		e->detail, strerror(e->errnum));
 	if (e->step == STEP_ROOT && e->errnum == EINVAL)
@@ -172,7 +183,7 @@ static int run_sandbox(struct sandbox_config *cfg,
 	if (r < 0)
 		return r;
 	if (s.got_error)
-		return setup_error(&s.error, err);
+		return setup_error(&s.error, res, err);
 	cg_stats(cg, &cs);
 	output_finish(&o);
 	res->output_bytes = o.total;
@@ -203,8 +214,10 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 		return sbx_err(err, -ENOMEM, "building the environment");
 	r = program_resolve(opts->argv[0], env_get(envp, "PATH"), policy, &prog,
 			    err);
-	if (r < 0)
+	if (r < 0) {
+		res->exit_code = program_exit_code(-r);
 		return r;
+	}
 	if (prog.needs_bind) {
 		bind = (struct sandbox_mount){.type = SBX__MOUNT__TYPE__RO_BIND,
 					      .source = prog.path,

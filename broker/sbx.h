@@ -50,7 +50,9 @@ struct sbx_timing {
 
 struct sbx_result {
 	enum sbx_verdict verdict;
-	int exit_code;        /* valid when the payload exited */
+	int exit_code;        /* valid when the payload exited; with
+			       * SBX_VERDICT_ERR, 126/127 when the program
+			       * could not be run / found */
 	int signal;           /* valid when it was killed by a signal */
 	const char *limit;    /* the limit that fired ("cpu_time_ms", ...) or
 			       * NULL; static string */
@@ -89,8 +91,9 @@ struct sbx_result {
 int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	    struct sbx_result *res, struct sbx_error *err);
 
-/* The CLI's exit status for a result: the payload's exit code, 128+signal,
- * or SBX_EXIT_FAILURE. */
+/* The CLI's exit status for a result, also after sbx_run failed: the
+ * payload's exit code, 128+signal, SBX_EXIT_NOTFOUND / SBX_EXIT_NOEXEC when
+ * the program could not be found / run, or SBX_EXIT_FAILURE. */
 int sbx_exit_status(const struct sbx_result *res);
 
 /* "OK", "RE", ... */

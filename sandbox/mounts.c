@@ -253,9 +253,10 @@ static int build_root(struct build *b)
 		return root_by_entry(b);
 	r = lowerdirs(b, "", lowers, sizeof(lowers));
 	if (r == 0)
-		return setup_fail(b->e, STEP_ROOT, ENOENT,
-				  "none of the %zu layers is a directory",
-				  n_layers(b));
+		return setup_fail(b->e, STEP_ROOT, ENOENT, "layer %s%s",
+				  layer(b, 0), n_layers(b) > 1 ?
+				  " (and every other layer) is not a directory" :
+				  " is not a directory");
 	if (r > 0 && !b->fs->read_only_root) {
 		r = overlay_at(b, "", lowers, 0755);
 	} else if (r >= 2) {
@@ -286,11 +287,11 @@ static int empty_node(struct build *b, bool dir, mode_t mode, char *out,
 }
 
 /* Binds an empty directory of the host directory's mode (so /tmp stays
- * sticky and world-writable) over each hidden path that exists. */
+ * sticky and world-writable) over each hidden path that exists. With a
+ * read-only root they become read-only in seal_hidden_paths(), after the
+ * binds below them have their mount points. */
 static int hide_paths(struct build *b)
 {
-	uint64_t ro = b->fs->read_only_root ? MOUNT_ATTR_RDONLY : 0;
-
 	for (size_t i = 0; i < b->fs->n_hidden_paths; i++) {
 		const char *p = b->fs->hidden_paths[i];
 		char target[PATH_MAX], src[64];
@@ -302,10 +303,26 @@ static int hide_paths(struct build *b)
 			continue;
 		r = empty_node(b, true, st.st_mode & 07777, src, sizeof(src));
 		if (r >= 0)
-			r = mu_bind(src, target, false,
-				    SAFE | MOUNT_ATTR_NOEXEC | ro);
+			r = mu_bind(src, target, false, SAFE | MOUNT_ATTR_NOEXEC);
 		if (r < 0)
 			return setup_fail(b->e, STEP_HIDE, -r, "hide %s", p);
+	}
+	return 0;
+}
+
+static int seal_hidden_paths(struct build *b)
+{
+	for (size_t i = 0; b->fs->read_only_root && i < b->fs->n_hidden_paths; i++) {
+		const char *p = b->fs->hidden_paths[i];
+		char target[PATH_MAX];
+		struct stat st;
+
+		if (mu_join(target, NEW, p) < 0 || stat(target, &st) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		int r = mu_restrict(target, MOUNT_ATTR_RDONLY, false);
+		if (r < 0)
+			return setup_fail(b->e, STEP_HIDE, -r, "make %s read-only", p);
 	}
 	return 0;
 }
@@ -553,7 +570,8 @@ int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e)
 	struct build b = {.cfg = cfg, .fs = cfg->policy->filesystem, .e = e};
 	int (*const steps[])(struct build *) = {
 		stage, build_root, mount_proc, mount_sys, mount_dev,
-		hide_paths, policy_mounts, mask_policy_paths, enter_root,
+		hide_paths, policy_mounts, seal_hidden_paths, mask_policy_paths,
+		enter_root,
 	};
 
 	if (!(cfg->ns_flags & CLONE_NEWNS))
