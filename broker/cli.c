@@ -74,6 +74,7 @@ void cli_usage(FILE *f)
 	      "       sbx policy list\n"
 	      "       sbx [OVERRIDES] policy show [NAME|FILE]\n"
 	      "       sbx policy check FILE\n"
+	      "       sbx [OVERRIDES] policy syscalls [NAME|FILE]\n"
 	      "       sbx doctor\n"
 	      "\n"
 	      "Runs PROGRAM in a sandbox described by a policy.\n"
@@ -509,7 +510,7 @@ static int parse_policy_cmd(int n, char *const *words, struct cli_opts *o,
 
 	if (!verb) {
 		sbx_err(err, -EINVAL, "policy: missing command");
-		sbx_err_hint(err, "one of: list, show, check");
+		sbx_err_hint(err, "one of: list, show, check, syscalls");
 		return -EINVAL;
 	}
 	if (strcmp(verb, "list") == 0) {
@@ -531,6 +532,22 @@ static int parse_policy_cmd(int n, char *const *words, struct cli_opts *o,
 		if (n == 2)
 			o->policy = words[1];
 		o->command = CLI_POLICY_SHOW;
+	} else if (strcmp(verb, "syscalls") == 0) {
+		if (n > 2)
+			return sbx_err(err, -EINVAL,
+				       "policy syscalls: unexpected argument "
+				       "'%s'", words[2]);
+		if (n == 2 && policy_given)
+			return sbx_err(err, -EINVAL,
+				       "policy syscalls: give the policy either "
+				       "with --policy or as an argument, not "
+				       "both");
+		if (n == 2)
+			o->policy = words[1];
+		/* Without a policy: the groups rules refer to. */
+		o->command = n == 2 || policy_given || o->overlay
+				     ? CLI_POLICY_SYSCALLS
+				     : CLI_SYSCALL_GROUPS;
 	} else if (strcmp(verb, "check") == 0) {
 		if (n != 2)
 			return sbx_err(err, -EINVAL,
@@ -540,7 +557,7 @@ static int parse_policy_cmd(int n, char *const *words, struct cli_opts *o,
 		o->command = CLI_POLICY_CHECK;
 	} else {
 		sbx_err(err, -EINVAL, "policy: unknown command '%s'", verb);
-		sbx_err_hint(err, "one of: list, show, check");
+		sbx_err_hint(err, "one of: list, show, check, syscalls");
 		return -EINVAL;
 	}
 	return 0;
@@ -568,8 +585,8 @@ static const struct subcommand {
 };
 
 /* Options that shape a run make no sense for list and check; refuse them
- * rather than ignore them. `policy show` takes overrides: it shows what a
- * run would get. */
+ * rather than ignore them. `policy show` and `policy syscalls` take
+ * overrides: they show what a run would get. */
 static int check_subcommand_opts(const struct cli_opts *o, bool policy_given,
 				 struct sbx_error *err)
 {
@@ -577,8 +594,10 @@ static int check_subcommand_opts(const struct cli_opts *o, bool policy_given,
 		[CLI_POLICY_LIST] = "policy list",
 		[CLI_POLICY_CHECK] = "policy check",
 		[CLI_DOCTOR] = "doctor",
+		[CLI_SYSCALL_GROUPS] = "policy syscalls",
 	};
-	bool show = o->command == CLI_POLICY_SHOW;
+	bool show = o->command == CLI_POLICY_SHOW ||
+		    o->command == CLI_POLICY_SYSCALLS;
 
 	if (o->verbose || o->timings || o->stdin_path || o->stdout_path ||
 	    o->stderr_path || o->json_path || o->meta_path)

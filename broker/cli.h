@@ -22,6 +22,8 @@ enum cli_command {
 	CLI_POLICY_LIST,  /* sbx policy list */
 	CLI_POLICY_SHOW,  /* sbx [OVERRIDES] policy show [NAME|FILE] */
 	CLI_POLICY_CHECK, /* sbx policy check FILE */
+	CLI_POLICY_SYSCALLS, /* sbx [OVERRIDES] policy syscalls NAME|FILE */
+	CLI_SYSCALL_GROUPS,  /* sbx policy syscalls: the syscall groups */
 	CLI_DOCTOR,       /* sbx doctor */
 	/* A new subcommand adds a value here and a row to the subcommand
 	 * table in cli.c. */

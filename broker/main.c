@@ -13,6 +13,7 @@
 #include "policy.h"
 #include "report.h"
 #include "sbx.h"
+#include "syscall_groups.h"
 #include "textformat.h"
 
 static void policy_freep(Sbx__Policy **p)
@@ -157,6 +158,66 @@ static int cmd_policy_check(const struct cli_opts *o)
 	return 0;
 }
 
+/* The effective seccomp rule set of the policy a run would use. */
+static int cmd_policy_syscalls(const struct cli_opts *o)
+{
+	_cleanup_(policy_freep) Sbx__Policy *p = NULL;
+	struct sbx_error err = { 0 };
+
+	if (cli_build_policy(o->policy, o->overlay, &p, &err) < 0 ||
+	    sc_print(p->seccomp, stdout, &err) < 0)
+		return fail(&err);
+	return 0;
+}
+
+static void groups_freep(Sbx__SyscallGroups **g)
+{
+	if (*g)
+		protobuf_c_message_free_unpacked(&(*g)->base, NULL);
+}
+
+/* Prints word (and suffix) in the member list of a group, indented and
+ * wrapped before column 79. */
+static void print_wrapped(const char *word, const char *suffix, size_t *col)
+{
+	size_t len = strlen(word) + strlen(suffix) + 1;
+
+	if (*col == 0 || *col + len > 78) {
+		fputs(*col ? "\n   " : "   ", stdout);
+		*col = 3;
+	}
+	printf(" %s%s", word, suffix);
+	*col += len;
+}
+
+/* The syscall groups rules can name: one line each, then its members. */
+static int cmd_syscall_groups(void)
+{
+	_cleanup_(groups_freep) Sbx__SyscallGroups *g = NULL;
+	struct sbx_error err = { 0 };
+
+	if (sc_groups_load(&g, &err) < 0)
+		return fail(&err);
+	for (size_t i = 0; i < g->n_groups; i++) {
+		const Sbx__SyscallGroups__Group *gr = g->groups[i];
+		size_t col = 0;
+
+		printf("%-14s %s%s\n", gr->name,
+		       gr->description ? gr->description : "",
+		       gr->dangerous ? " [dangerous: never allowed by a "
+				       "built-in policy]"
+				     : "");
+		for (size_t j = 0; j < gr->n_syscalls; j++)
+			print_wrapped(gr->syscalls[j], "", &col);
+		for (size_t j = 0; j < gr->n_rules; j++)
+			for (size_t k = 0; k < gr->rules[j]->n_syscalls; k++)
+				print_wrapped(gr->rules[j]->syscalls[k],
+					      "(conditional)", &col);
+		putchar('\n');
+	}
+	return 0;
+}
+
 static int cmd_doctor(void)
 {
 	struct doctor_check checks[DOCTOR_MAX_CHECKS];
@@ -187,6 +248,10 @@ int main(int argc, char **argv)
 		return cmd_policy_show(&o);
 	case CLI_POLICY_CHECK:
 		return cmd_policy_check(&o);
+	case CLI_POLICY_SYSCALLS:
+		return cmd_policy_syscalls(&o);
+	case CLI_SYSCALL_GROUPS:
+		return cmd_syscall_groups();
 	case CLI_DOCTOR:
 		return cmd_doctor();
 	case CLI_RUN:

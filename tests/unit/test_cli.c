@@ -471,6 +471,25 @@ static void test_subcommands(void **state)
 	assert_string_equal(o.policy, "/tmp/p.txtpb");
 	cli_opts_done(&o);
 
+	PARSE_OK(&o, "policy", "syscalls");
+	assert_int_equal(o.command, CLI_SYSCALL_GROUPS);
+	cli_opts_done(&o);
+
+	PARSE_OK(&o, "policy", "syscalls", "judge");
+	assert_int_equal(o.command, CLI_POLICY_SYSCALLS);
+	assert_string_equal(o.policy, "judge");
+	cli_opts_done(&o);
+
+	PARSE_OK(&o, "--policy", "build", "policy", "syscalls");
+	assert_int_equal(o.command, CLI_POLICY_SYSCALLS);
+	assert_string_equal(o.policy, "build");
+	cli_opts_done(&o);
+
+	PARSE_OK(&o, "--memory", "1G", "policy", "syscalls");
+	assert_int_equal(o.command, CLI_POLICY_SYSCALLS);
+	assert_string_equal(o.policy, "strict");
+	cli_opts_done(&o);
+
 	PARSE_OK(&o, "doctor");
 	assert_int_equal(o.command, CLI_DOCTOR);
 	cli_opts_done(&o);
@@ -485,6 +504,12 @@ static void test_subcommands(void **state)
 	expect_error(-EINVAL, "not both", "--policy", "judge", "policy",
 		     "show", "strict");
 	expect_error(-EINVAL, "policy check: missing FILE", "policy", "check");
+	expect_error(-EINVAL, "policy syscalls: unexpected argument", "policy",
+		     "syscalls", "a", "b");
+	expect_error(-EINVAL, "not both", "-p", "judge", "policy", "syscalls",
+		     "strict");
+	expect_error(-EINVAL, "apply only to running", "-v", "policy",
+		     "syscalls");
 	expect_error(-EINVAL, "policy check: takes one FILE", "policy",
 		     "check", "a", "b");
 	expect_error(-EINVAL, "policy list: takes no --policy", "--memory",
@@ -622,7 +647,8 @@ static void test_usage_mentions_every_option(void **state)
 		"--bind", "--ro-bind", "--tmpfs", "--env", "--chdir",
 		"--hostname", "--stdin", "--stdout", "--stderr", "--json",
 		"--meta",
-		"policy list", "policy show", "policy check", "sbx doctor",
+		"policy list", "policy show", "policy check", "policy syscalls",
+		"sbx doctor",
 	};
 
 	assert_non_null(f);
