@@ -108,8 +108,9 @@ void cli_usage(FILE *f)
 	      "option; use -- to run a program called \"policy\".\n"
 	      "\n"
 	      "Exit status: the program's own, 128+N when it was killed by signal N,\n"
-	      "125 when sbx itself failed (bad options or policy, a program that is\n"
-	      "missing or not executable, a failed setup step).\n"
+	      "125 when sbx itself failed (bad options or policy, a failed setup\n"
+	      "step), 126 when the program cannot be executed, 127 when it is not\n"
+	      "found.\n"
 	      "\n"
 	      "See sbx(1), sbx-policy(5) and docs/ for the policy reference.\n",
 	      f);
