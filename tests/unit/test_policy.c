@@ -175,7 +175,8 @@ static void test_judge_extends_strict(void **state)
 			 strict->limits->file_size_bytes);
 	assert_true(judge->limits->has_core_bytes);
 	assert_string_equal(judge->hostname, "sbx");
-	assert_int_equal(judge->network->mode, SBX__NETWORK__MODE__NONE);
+	assert_int_equal(judge->network->mode, strict->network->mode);
+	assert_int_equal(judge->network->mode, SBX__NETWORK__MODE__LOOPBACK);
 	/* ... and the lists are strict's (judge adds none). */
 	assert_int_equal(judge->filesystem->n_hidden_paths,
 			 strict->filesystem->n_hidden_paths);
