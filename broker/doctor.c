@@ -54,12 +54,42 @@ static int try_userns(void)
 	return unshare(CLONE_NEWUSER) < 0 ? errno : 0;
 }
 
+/* Maps our own ids as root of a new user namespace, as sbx does. */
+static int map_self(uid_t uid, gid_t gid)
+{
+	char map[64];
+	int fd;
+
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
+	if ((fd = open("/proc/self/setgroups", O_WRONLY)) >= 0) {
+		if (write(fd, "deny", 4) < 0) {
+			/* already denied further up: fine */
+		}
+		close(fd);
+	}
+	if ((fd = open("/proc/self/uid_map", O_WRONLY)) < 0 ||
+	    write(fd, map, strlen(map)) < 0)
+		return errno;
+	close(fd);
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
+	if ((fd = open("/proc/self/gid_map", O_WRONLY)) < 0 ||
+	    write(fd, map, strlen(map)) < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
 static int try_overlay(void)
 {
 	char dir[] = "/tmp/sbx-doctor-XXXXXX";
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	int e;
 
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 		return errno;
+	if ((e = map_self(uid, gid)) != 0)
+		return e;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("none", "/tmp", "tmpfs", 0, NULL) < 0 || !mkdtemp(dir))
 		return errno;
