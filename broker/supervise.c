@@ -126,9 +126,16 @@ static void watch_notify(struct launch *l, struct pollfd *p,
 	if (p->fd < 0 && out->listener >= 0)
 		p->fd = out->listener;
 	else if (p->fd >= 0 && p->revents) {
-		int r = notify_handle(p->fd, l->pidfd, &out->sys);
-		if ((r < 0 && r != -ENOENT) || (p->revents & (POLLHUP | POLLERR)))
-			p->fd = -1; /* every filter user is gone */
+		/* POLLIN only: with nothing pending the receive would block */
+		int r = p->revents & POLLIN
+				? notify_handle(p->fd, l->pidfd, &out->sys)
+				: 0;
+		/* every filter user is gone, or the listener broke */
+		if ((r < 0 && r != -ENOENT) ||
+		    (p->revents & (POLLHUP | POLLERR))) {
+			close_and_reset(&out->listener);
+			p->fd = -1;
+		}
 	}
 }
 
