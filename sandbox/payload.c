@@ -21,13 +21,14 @@ static int set_rlimit(int resource, bool has, uint64_t value)
 	return setrlimit(resource, &rl) < 0 ? -errno : 0;
 }
 
-/* RLIMIT_CPU is only a backstop for the broker's cgroup-based CPU limit
- * (and the limit itself without a cgroup): it counts per process, in whole
- * seconds. SIGXCPU at the soft limit, SIGKILL a second later. */
-static int set_cpu_backstop(const Sbx__Limits *l)
+/* RLIMIT_CPU counts per process, in whole seconds: SIGXCPU at the soft
+ * limit, SIGKILL a second later. Without a cgroup it is the CPU limit;
+ * with one the broker enforces the limit over every process together and
+ * this is only a backstop, a second later so the broker acts first. */
+static int set_cpu_backstop(const Sbx__Limits *l, bool by_cgroup)
 {
 	uint64_t ms = l->cpu_time_ms + (l->has_extra_time_ms ? l->extra_time_ms : 0);
-	struct rlimit rl = {.rlim_cur = (ms + 999) / 1000};
+	struct rlimit rl = {.rlim_cur = (ms + 999) / 1000 + (by_cgroup ? 1 : 0)};
 
 	if (!l->has_cpu_time_ms)
 		return 0;
@@ -35,7 +36,8 @@ static int set_cpu_backstop(const Sbx__Limits *l)
 	return setrlimit(RLIMIT_CPU, &rl) < 0 ? -errno : 0;
 }
 
-static int set_rlimits(const Sbx__Limits *l, struct setup_error *e)
+static int set_rlimits(const Sbx__Limits *l, bool cpu_by_cgroup,
+		       struct setup_error *e)
 {
 	const struct {
 		int res;
@@ -57,7 +59,7 @@ static int set_rlimits(const Sbx__Limits *l, struct setup_error *e)
 					  lim[i].name,
 					  (unsigned long long)lim[i].value);
 	}
-	if ((r = set_cpu_backstop(l)) < 0)
+	if ((r = set_cpu_backstop(l, cpu_by_cgroup)) < 0)
 		return setup_fail(e, STEP_RLIMITS, -r, "RLIMIT_CPU");
 	return 0;
 }
@@ -74,7 +76,7 @@ static int prepare(const struct sandbox_config *cfg, struct setup_error *e)
 	 * caller's terminal is refused. */
 	if (p->process->new_session && setsid() < 0)
 		return setup_fail(e, STEP_SESSION, errno, "setsid");
-	if ((r = set_rlimits(p->limits, e)) < 0)
+	if ((r = set_rlimits(p->limits, cfg->cpu_by_cgroup, e)) < 0)
 		return r;
 	if (chdir(p->filesystem->workdir) < 0)
 		return setup_fail(e, STEP_CHDIR, errno, "chdir %s",
