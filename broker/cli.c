@@ -37,6 +37,8 @@ enum {
 	OPT_STDERR,
 	OPT_JSON,
 	OPT_META,
+	OPT_WORKDIR,
+	OPT_KEEP_CHANGES,
 };
 
 /* '+': stop at the first non-option, so `sbx ls -l` passes -l to ls.
@@ -65,6 +67,8 @@ static const struct option long_opts[] = {
 	{ "stderr", required_argument, NULL, OPT_STDERR },
 	{ "json", required_argument, NULL, OPT_JSON },
 	{ "meta", required_argument, NULL, OPT_META },
+	{ "workdir", required_argument, NULL, OPT_WORKDIR },
+	{ "keep-changes", required_argument, NULL, OPT_KEEP_CHANGES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -102,6 +106,10 @@ void cli_usage(FILE *f)
 	      "      --tmpfs DST[:SIZE]  mount a fresh tmpfs at DST\n"
 	      "      --env NAME=VALUE    set a variable (environment.set)\n"
 	      "      --chdir DIR         working directory inside (filesystem.workdir)\n"
+	      "      --workdir DIR       bind DIR read-write at the same path and start\n"
+	      "                          there (filesystem.workdir, bind_workdir)\n"
+	      "      --keep-changes DIR  keep the root's writes in DIR/upper instead of\n"
+	      "                          the tmpfs write layer (filesystem.keep_changes)\n"
 	      "      --hostname NAME     hostname inside\n"
 	      "\n"
 	      "Paths are absolute. Options end at the first word that is not an\n"
@@ -452,6 +460,42 @@ static int set_chdir(struct cli_opts *o, const char *arg,
 	return set_string(&fs->workdir, arg, err);
 }
 
+/* --workdir DIR: the source tree, bound read-write at its own (canonical)
+ * path and made the working directory. A relative DIR is taken from the
+ * caller's current directory. */
+static int set_workdir(struct cli_opts *o, const char *arg,
+		       struct sbx_error *err)
+{
+	_cleanup_free_ char *path = NULL;
+	Sbx__Filesystem *fs;
+
+	if (arg[0] == '\0')
+		return sbx_err(err, -EINVAL, "--workdir: empty directory");
+	path = realpath(arg, NULL);
+	if (!path)
+		return sbx_err_errno(err, -errno, "--workdir: %s", arg);
+	fs = overlay_filesystem(o);
+	if (!fs)
+		return oom(err);
+	fs->has_bind_workdir = true;
+	fs->bind_workdir = true;
+	return set_string(&fs->workdir, path, err);
+}
+
+static int set_keep_changes(struct cli_opts *o, const char *arg,
+			    struct sbx_error *err)
+{
+	Sbx__Filesystem *fs;
+	int r = check_absolute("--keep-changes", "directory", arg, err);
+
+	if (r < 0)
+		return r;
+	fs = overlay_filesystem(o);
+	if (!fs)
+		return oom(err);
+	return set_string(&fs->keep_changes, arg, err);
+}
+
 /* 64 is HOST_NAME_MAX on Linux; sethostname would fail later with EINVAL. */
 static int set_hostname(struct cli_opts *o, const char *arg,
 			struct sbx_error *err)
@@ -650,6 +694,10 @@ static int parse_option(struct cli_opts *o, int c, char *const *argv,
 		return add_env(o, optarg, err);
 	case OPT_CHDIR:
 		return set_chdir(o, optarg, err);
+	case OPT_WORKDIR:
+		return set_workdir(o, optarg, err);
+	case OPT_KEEP_CHANGES:
+		return set_keep_changes(o, optarg, err);
 	case OPT_HOSTNAME:
 		return set_hostname(o, optarg, err);
 	case ':':

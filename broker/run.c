@@ -1,5 +1,6 @@
 /* sbx_run: one sandboxed run from a finalized policy (broker). */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "sbx.h"
 #include "seccomp_filter.h"
 #include "supervise.h"
+#include "workdir.h"
 
 extern char **environ;
 
@@ -200,6 +202,7 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 {
 	_cleanup_(env_freep) char **envp = NULL;
 	_cleanup_(scf_prog_freep) struct scf_prog filter = {0};
+	_cleanup_close_ int workdir_fd = -1;
 	struct program prog;
 	struct sandbox_mount bind;
 	struct sandbox_config cfg = {.policy = policy};
@@ -232,6 +235,20 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	cfg.envp = envp;
 	cfg.host_root = geteuid() == 0;
 	cfg.ns_flags = launch_ns_flags(policy);
+	cfg.workdir_fd = -1;
+	if (policy->filesystem->bind_workdir && cfg.host_root &&
+	    (cfg.ns_flags & CLONE_NEWNS)) {
+		workdir_fd = workdir_idmapped(policy->filesystem->workdir,
+					      policy->identity->uid,
+					      policy->identity->gid, err);
+		if (workdir_fd < 0)
+			return workdir_fd;
+		cfg.workdir_fd = workdir_fd;
+	}
+	if (policy->filesystem->keep_changes &&
+	    (r = keep_changes_prepare(policy->filesystem->keep_changes,
+				      cfg.host_root, err)) < 0)
+		return r;
 	timing(res, "prepare", &t);
 	if (policy->seccomp->enabled) {
 		struct scf_exec x = {cfg.exec_path, cfg.argv, cfg.envp};

@@ -734,6 +734,7 @@ static int finalize_filesystem(Sbx__Filesystem *fs)
 	}
 	SET_DEFAULT(fs, write_layer_bytes, UINT64_C(64) << 20);
 	SET_DEFAULT(fs, read_only_root, 0);
+	SET_DEFAULT(fs, bind_workdir, 0);
 	r = default_string(&fs->workdir, "/");
 	if (r < 0)
 		return r;
@@ -1037,6 +1038,20 @@ static int validate_filesystem(const struct vctx *v, const Sbx__Filesystem *fs)
 		r = check_path(v, fs->workdir, "filesystem.workdir");
 		if (r < 0)
 			return r;
+	}
+	if (fs->has_bind_workdir && fs->bind_workdir && fs->workdir &&
+	    strcmp(fs->workdir, "/") == 0)
+		return invalid(v, "filesystem.bind_workdir with workdir \"/\" "
+				  "would bind the host's root read-write "
+				  "(give the source tree: --workdir DIR)");
+	if (fs->keep_changes) {
+		r = check_path(v, fs->keep_changes, "filesystem.keep_changes");
+		if (r < 0)
+			return r;
+		if (fs->has_read_only_root && fs->read_only_root)
+			return invalid(v, "filesystem.keep_changes with "
+					  "read_only_root: there is no write "
+					  "layer to keep");
 	}
 	r = check_paths(v, fs->masked_paths, fs->n_masked_paths,
 			"filesystem.masked_paths");

@@ -119,11 +119,29 @@ static int lowerdirs(struct build *b, const char *sub, char *out, size_t size)
 static int overlay_at(struct build *b, const char *sub, const char *lowers,
 		      mode_t mode)
 {
-	char upper[64], work[64], target[PATH_MAX], opts[PATH_MAX * 2];
+	char upper[PATH_MAX], work[PATH_MAX], target[PATH_MAX];
+	char opts[PATH_MAX * 4];
 	unsigned n = b->n++;
+	const char *keep = b->fs->keep_changes;
 
-	snprintf(upper, sizeof(upper), "/upper/%u", n);
-	snprintf(work, sizeof(work), "/work/%u", n);
+	if (keep) {
+		/* filesystem.keep_changes: <keep>/upper/<entry> on the host
+		 * (the whole root for an image: <keep>/upper) */
+		if (!overlay_safe(keep))
+			return -EINVAL;
+		if (mu_pathf(upper, OLD "%s/upper", keep) < 0 ||
+		    mu_pathf(work, OLD "%s/work", keep) < 0)
+			return -ENAMETOOLONG;
+		if (*sub && ((mkdir(upper, 0755) < 0 && errno != EEXIST) ||
+			     (mkdir(work, 0700) < 0 && errno != EEXIST)))
+			return -errno;
+		if (mu_pathf(upper, OLD "%s/upper%s", keep, sub) < 0 ||
+		    mu_pathf(work, OLD "%s/work%s", keep, sub) < 0)
+			return -ENAMETOOLONG;
+	} else {
+		snprintf(upper, sizeof(upper), "/upper/%u", n);
+		snprintf(work, sizeof(work), "/work/%u", n);
+	}
 	if (mkdir(upper, mode & 07777) < 0 || mkdir(work, 0700) < 0 ||
 	    chmod(upper, mode & 07777) < 0)
 		return -errno;
@@ -519,8 +537,33 @@ static int one_mount(struct build *b, Sbx__Mount__Type type, const char *src,
 	return mu_bind(host, target, rec, attrs);
 }
 
+/* filesystem.bind_workdir: the source tree read-write at its own path,
+ * before the policy's mounts (a cache bound inside it stays on top). As
+ * root the broker made it an idmapped mount (broker/workdir.c). */
+static int workdir_mount(struct build *b)
+{
+	char target[PATH_MAX];
+	int r;
+
+	if (b->cfg->workdir_fd < 0)
+		return one_mount(b, SBX__MOUNT__TYPE__BIND, b->fs->workdir,
+				 b->fs->workdir, NULL, false);
+	if (mu_join(target, NEW, b->fs->workdir) < 0)
+		return -ENAMETOOLONG;
+	if ((r = mu_make_mountpoint(target, false)) < 0)
+		return r;
+	return sys_move_mount(b->cfg->workdir_fd, "", AT_FDCWD, target,
+			      MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
+}
+
 static int policy_mounts(struct build *b)
 {
+	if (b->fs->bind_workdir) {
+		int r = workdir_mount(b);
+		if (r < 0)
+			return setup_fail(b->e, STEP_BIND, -r,
+					  "bind workdir %s", b->fs->workdir);
+	}
 	for (size_t i = 0; i < b->fs->n_mounts; i++) {
 		const Sbx__Mount *m = b->fs->mounts[i];
 		const char *dst = m->destination ? m->destination : m->source;

@@ -160,7 +160,7 @@ static const setup_fn steps[] = {
 void sandbox_main(const struct sandbox_config *cfg)
 {
 	struct setup_error e = {0};
-	int keep[] = {cfg->chan_fd, cfg->sync_fd};
+	int keep[] = {cfg->chan_fd, cfg->sync_fd, cfg->workdir_fd};
 
 	for (int i = 0; i < 3; i++)
 		if (cfg->stdio[i] >= 0 && dup2(cfg->stdio[i], i) < 0) {
@@ -176,5 +176,7 @@ void sandbox_main(const struct sandbox_config *cfg)
 		}
 	}
 	close(cfg->sync_fd);
+	if (cfg->workdir_fd >= 0)
+		close(cfg->workdir_fd);
 	init_run(cfg);
 }

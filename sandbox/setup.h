@@ -67,6 +67,9 @@ struct sandbox_config {
 				 * inherit the broker's */
 	int chan_fd;            /* SOCK_SEQPACKET to the broker */
 	int sync_fd;            /* read end: one byte once the maps exist */
+	int workdir_fd;         /* filesystem.bind_workdir as root: a detached
+				 * idmapped mount of the workdir to move in;
+				 * -1: a plain bind */
 	struct scf_prog *seccomp; /* compiled filter (sandbox/seccomp_filter.h),
 				 * or NULL: none; the payload patches its copy */
 };

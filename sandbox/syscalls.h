@@ -45,3 +45,16 @@ static inline int sys_seccomp(unsigned op, unsigned flags, void *args)
 {
 	return (int)syscall(SYS_seccomp, op, flags, args);
 }
+
+static inline int sys_open_tree(int dfd, const char *path, unsigned flags)
+{
+	return (int)syscall(SYS_open_tree, dfd, path, flags);
+}
+
+static inline int sys_move_mount(int from_dfd, const char *from_path,
+				 int to_dfd, const char *to_path,
+				 unsigned flags)
+{
+	return (int)syscall(SYS_move_mount, from_dfd, from_path, to_dfd,
+			    to_path, flags);
+}
