@@ -67,10 +67,17 @@ ABIS=native
 JSON=
 attempt() {
 	local mode=$1 policy=$2 abi=$3 call=$4
-	local j=$OUTDIR/result.json
-	rm -f "$j"
-	run_sbx "$mode" --policy "$policy" --json "$j" -- "$TRY" --abi "$abi" \
-		"$call"
+	local j=$OUTDIR/result.json try
+	for try in 1 2 3 4 5; do
+		rm -f "$j"
+		run_sbx "$mode" --policy "$policy" --json "$j" -- "$TRY" \
+			--abi "$abi" "$call"
+		# EAGAIN from clone3: the test user's process limit, while the
+		# previous sandboxes (or other suites' as the same user) exit
+		[ "$RC" = 125 ] && [[ "$ERR" == *"temporarily unavailable"* ]] ||
+			break
+		sleep 0.3
+	done
 	JSON=$(cat "$j" 2>/dev/null)
 }
 
