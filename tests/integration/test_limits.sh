@@ -1,0 +1,162 @@
+#!/bin/bash
+# Limits and accounting (issue 4) against real cgroups: memory bomb -> MLE,
+# fork bomb contained, CPU spin and 4 threads -> TLE at the limit, an
+# orphaned spinner still counted, sleep -> WLE, output flood -> OLE with the
+# file capped, no group left behind (also after kill -9 of sbx). As root,
+# as an unprivileged user with a delegated cgroup subtree (as an admin or
+# systemd's Delegate=yes gives one), and as that user without delegation
+# (rlimits and rusage, said so in the result).
+set -u
+. "$(dirname "$0")/lib.sh"
+itest_init
+: "${SBX_HOG:?SBX_HOG must name the sbx-hog binary}"
+cp "$SBX_HOG" "$WORK/sbx-hog" && chmod 755 "$WORK/sbx-hog"
+HOG=$WORK/sbx-hog
+
+# json FILE KEY: the scalar after "KEY": in the one-line JSON result.
+json() {
+	grep -o "\"$2\": [^,}]*" "$1" | head -1 | sed 's/^[^:]*: //; s/"//g'
+}
+
+sbx_groups() {
+	find /sys/fs/cgroup -maxdepth 6 -type d -name 'sbx-[0-9]*' 2>/dev/null | sort
+}
+
+# Groups whose broker is gone: what a leak looks like (groups of other sbx
+# runs alive on this machine are not ours to judge).
+stale_groups() {
+	local g pid
+	for g in $(sbx_groups); do
+		pid=${g##*/sbx-}
+		pid=${pid%%-*}
+		kill -0 "$pid" 2>/dev/null || echo "$g"
+	done
+}
+
+# limits MODE LABEL: the checks, in one mode; LABEL names it in the output.
+limits() {
+	local mode=$1 label=$2 res=$WORK/result.json acct
+	: >"$res"
+	chmod 666 "$res"
+
+	run_sbx "$mode" --policy strict --memory 128M --json "$res" -- "$HOG" mem 400
+	acct=$(json "$res" accounting)
+	if [ "$acct" = cgroup ]; then
+		check "[$label] 400 MiB under 128M: MLE, OOM kill reported (exit $RC)" \
+			test "$(json "$res" verdict)" = MLE -a "$(json "$res" oom_killed)" = true -a $RC = 137
+	else
+		note "[$label] no cgroup: memory is not limited (accounting $acct: $(json "$res" note))"
+		check "[$label] without a cgroup the result says why" test -n "$(json "$res" note)"
+	fi
+
+	run_sbx "$mode" --policy strict --memory 128M --json "$res" -- "$HOG" mem 64
+	local peak rss
+	peak=$(json "$res" cgroup_peak_bytes) rss=$(json "$res" rusage_max_rss_bytes)
+	check "[$label] 64 MiB under 128M: OK" test "$(json "$res" verdict)" = OK
+	check "[$label] peak RSS (rusage) within 64..80 MiB ($rss)" \
+		test "${rss:-0}" -ge $((64 << 20)) -a "${rss:-0}" -le $((80 << 20))
+	if [ "$acct" = cgroup ]; then
+		check "[$label] cgroup peak within 64..96 MiB ($peak)" \
+			test "${peak:-0}" -ge $((64 << 20)) -a "${peak:-0}" -le $((96 << 20))
+	fi
+
+	run_sbx "$mode" --policy judge --pids 32 --json "$res" -- "$HOG" forkbomb
+	local forks=${OUT##* }
+	if [ "$acct" = cgroup ]; then
+		check "[$label] fork bomb contained by pids: $forks forks (<= 32)" \
+			test $RC = 0 -a -n "$forks" -a "${forks:-999}" -le 32
+	fi
+
+	local cpu verdict
+	for payload in "strict spin" "judge threads 4" "judge orphan-spin"; do
+		set -- $payload
+		local pol=$1
+		shift
+		run_sbx "$mode" --policy "$pol" --time 1s --wall-time 20s --json "$res" -- "$HOG" "$@"
+		note "[$label] $*: $(cat "$res")"
+		cpu=$(json "$res" total) verdict=$(json "$res" verdict)
+		if [ "$acct" = cgroup ]; then
+			check "[$label] $* under --time 1s: TLE with CPU $cpu s (1.00..1.25)" \
+				awk -v v="$verdict" -v c="${cpu:-0}" \
+				'BEGIN { exit !(v == "TLE" && c >= 1.0 && c <= 1.25) }'
+		elif [ "$1" = spin ]; then
+			# RLIMIT_CPU stops it; rusage's split of the time is
+			# coarser (and skewed by steal time in a VM)
+			check "[$label] $* under --time 1s: TLE by RLIMIT_CPU, rusage CPU $cpu s" \
+				awk -v v="$verdict" -v c="${cpu:-0}" \
+				'BEGIN { exit !(v == "TLE" && c >= 0.5 && c <= 1.25) }'
+		fi
+	done
+
+	run_sbx "$mode" --policy strict --time 1s --wall-time 1s --json "$res" -- /bin/sleep 30
+	check "[$label] sleep 30 under --wall-time 1s: WLE after $(json "$res" wall_time) s" \
+		awk -v v="$(json "$res" verdict)" -v w="$(json "$res" wall_time)" \
+		'BEGIN { exit !(v == "WLE" && w >= 1.0 && w < 3) }'
+
+	local out=$WORK/out.$label err=$WORK/err.$label
+	: >"$out" && : >"$err" && chmod 666 "$out" "$err"
+	run_sbx "$mode" --policy strict --stdout "$out" --stderr "$err" --json "$res" -- "$HOG" write 1024
+	local total=$(($(stat -c %s "$out") + $(stat -c %s "$err")))
+	check "[$label] 1 GiB to stdout+stderr under 64 MiB: OLE, files capped at $total bytes" \
+		test "$(json "$res" verdict)" = OLE -a $total = 67108864
+	rm -f "$out" "$err"
+}
+
+# Moves this shell into a group of each v1 hierarchy sbx uses and into the
+# unified one, all owned by the test user, as a delegation does (sbx then
+# makes its groups under the caller's own); undelegate moves it back.
+DELEG=sbx-itest-deleg-$$
+HIERARCHIES="memory pids cpu cpuacct unified"
+declare -A HOME_GROUP
+delegate() {
+	local h d
+	for h in $HIERARCHIES; do
+		d=/sys/fs/cgroup/$h/$DELEG
+		[ -d "/sys/fs/cgroup/$h" ] || continue
+		if [ "$h" = unified ]; then
+			HOME_GROUP[$h]=$(sed -n 's/^0:://p' /proc/self/cgroup)
+		else
+			HOME_GROUP[$h]=$(awk -F: -v h="$h" '$2 == h { print $3 }' /proc/self/cgroup)
+		fi
+		mkdir -p "$d/shell" || return 1
+		chown -R "$ITEST_UID:$ITEST_GID" "$d"
+		echo $$ >"$d/shell/cgroup.procs" || return 1
+	done
+}
+undelegate() {
+	local h
+	for h in $HIERARCHIES; do
+		[ -d "/sys/fs/cgroup/$h/$DELEG" ] || continue
+		echo $$ >"/sys/fs/cgroup/$h${HOME_GROUP[$h]:-}/cgroup.procs"
+		rmdir "/sys/fs/cgroup/$h/$DELEG/shell" "/sys/fs/cgroup/$h/$DELEG" 2>/dev/null
+	done
+}
+
+for mode in $MODES; do
+	if [ "$mode" = user ] && [ "$(id -u)" = 0 ]; then
+		if delegate; then
+			limits user user-delegated
+		else
+			fail "[user-delegated] could not delegate"
+		fi
+		undelegate
+	fi
+	limits "$mode" "$mode"
+done
+check "no cgroup left behind by any run above" test -z "$(stale_groups)"
+
+# kill -9 of sbx: its groups stay until the next run removes them.
+if [ "$(id -u)" = 0 ]; then
+	"$SBXBIN" --policy strict -- /bin/sleep 30 &
+	pid=$!
+	sleep 0.5
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	left=$(sbx_groups | grep -c "sbx-$pid-")
+	run_sbx root --policy strict -- /bin/true
+	check "kill -9 of sbx: its $left groups removed by the next run" \
+		test "$left" -gt 0 -a "$(sbx_groups | grep -c "sbx-$pid-")" = 0
+	check "kill -9 of sbx: its sandbox died with it" \
+		test -z "$(pgrep -f "^/bin/sleep 30$")"
+fi
+itest_done
