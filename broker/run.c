@@ -118,7 +118,7 @@ static void unblock_signals(const sigset_t *old)
 }
 
 static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
-		      struct output *o, struct supervision *s,
+		      struct output *o, struct pty *pty, struct supervision *s,
 		      struct sbx_result *res, uint64_t *t, struct sbx_error *err)
 {
 	const Sbx__Limits *lim = cfg->policy->limits;
@@ -127,6 +127,7 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 		.cpu_usec = with_extra(lim, lim->has_cpu_time_ms, lim->cpu_time_ms) * 1000,
 		.cg = cg,
 		.out = o,
+		.pty = pty->active ? pty : NULL,
 	};
 	struct launch l = LAUNCH_INIT;
 	sigset_t old;
@@ -137,8 +138,16 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 		return sbx_err_errno(err, sigfd, "signalfd");
 	for (int i = 0; i < 3; i++)
 		cfg->stdio[i] = o->child[i];
+	if (pty->active) {
+		/* stderr stays a redirection or a counting pipe if it is one */
+		cfg->stdio[0] = cfg->stdio[1] = pty->slave;
+		if (cfg->stdio[2] < 0)
+			cfg->stdio[2] = pty->slave;
+		cfg->tty = true;
+	}
 	r = launch_sandbox(cfg, cg, &l, err);
 	output_started(o);
+	pty_started(pty);
 	if (r == 0) {
 		timing(res, "launch", t);
 		r = supervise(&l, sigfd, &w, s, err);
@@ -160,12 +169,18 @@ static void output_finishp(struct output *o)
 	output_finish(o);
 }
 
+static void pty_finishp(struct pty *p)
+{
+	pty_finish(p);
+}
+
 static int run_sandbox(struct sandbox_config *cfg,
 		       const struct sbx_run_opts *opts, struct sbx_result *res,
 		       uint64_t *t, struct sbx_error *err)
 {
 	_cleanup_(cg_destroyp) struct cgroup *cg = NULL;
 	_cleanup_(output_finishp) struct output o = OUTPUT_INIT;
+	_cleanup_(pty_finishp) struct pty pty = PTY_INIT;
 	const Sbx__Policy *p = cfg->policy;
 	struct supervision s;
 	struct cg_stats cs;
@@ -175,6 +190,9 @@ static int run_sandbox(struct sandbox_config *cfg,
 			p->limits->output_bytes : 0, err);
 	if (r < 0)
 		return r;
+	r = pty_open(&pty, opts->stdin_path, opts->stdout_path, err);
+	if (r < 0)
+		return r;
 	r = cg_create(p, p->cgroup ? p->cgroup->parent : NULL, &cg, res->note,
 		      sizeof(res->note), err);
 	if (r < 0)
@@ -182,12 +200,13 @@ static int run_sandbox(struct sandbox_config *cfg,
 	res->cgroup_version = cg_version(cg);
 	cfg->cpu_by_cgroup = cg != NULL;
 	timing(res, "cgroup", t);
-	r = supervised(cfg, cg, &o, &s, res, t, err);
+	r = supervised(cfg, cg, &o, &pty, &s, res, t, err);
 	if (r < 0)
 		return r;
 	if (s.got_error)
 		return setup_error(&s.error, res, err);
 	cg_stats(cg, &cs);
+	pty_finish(&pty);
 	output_finish(&o);
 	res->output_bytes = o.total;
 	result_fill(&s, cg ? &cs : NULL, p->limits, res);

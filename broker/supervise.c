@@ -156,7 +156,7 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 	_cleanup_close_ int wall = -1, cpu = -1;
 	uint64_t start = now_usec();
 	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_OUT, P_ERR, P_NOTIFY,
-	       P_N };
+	       P_PTY, P_N = P_PTY + PTY_NFDS };
 	struct pollfd fds[P_N] = {
 		[P_INIT] = {.fd = l->pidfd, .events = POLLIN},
 		[P_CHAN] = {.fd = l->chan, .events = POLLIN},
@@ -175,6 +175,11 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 		return r;
 	fds[P_WALL].fd = wall;
 	fds[P_CPU].fd = cpu;
+	if (w->pty)
+		pty_poll_fds(w->pty, &fds[P_PTY]);
+	else
+		for (int i = 0; i < PTY_NFDS; i++)
+			fds[P_PTY + i].fd = -1;
 	for (;;) {
 		if (poll(fds, P_N, -1) < 0) {
 			if (errno == EINTR)
@@ -195,6 +200,8 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 		for (int i = 0; i < 2; i++)
 			if (fds[P_OUT + i].revents)
 				pump_output(l, w, i, &fds[P_OUT + i], out);
+		if (w->pty)
+			pty_handle(w->pty, &fds[P_PTY]);
 		if (fds[P_WALL].revents) {
 			out->wall_expired = true;
 			sys_pidfd_send_signal(l->pidfd, SIGKILL);

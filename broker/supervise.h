@@ -11,6 +11,7 @@
 #include "launch.h"
 #include "notify.h"
 #include "output.h"
+#include "pty.h"
 
 struct supervision {
 	bool got_report;             /* PID 1 reported the payload's end */
@@ -35,6 +36,7 @@ struct watch {
 	uint64_t cpu_usec;   /* needs cg: the CPU of every process together */
 	struct cgroup *cg;
 	struct output *out;  /* the stdout/stderr relay (may have no pipes) */
+	struct pty *pty;     /* the terminal relay (broker/pty.c), or NULL */
 };
 
 /* How often the cgroup's CPU time is read while a CPU limit applies: a

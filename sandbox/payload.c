@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -74,8 +75,12 @@ static int prepare(const struct sandbox_config *cfg, struct setup_error *e)
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
 	/* A new session has no controlling terminal: TIOCSTI into the
 	 * caller's terminal is refused. */
-	if (p->process->new_session && setsid() < 0)
+	if ((p->process->new_session || cfg->tty) && setsid() < 0)
 		return setup_fail(e, STEP_SESSION, errno, "setsid");
+	/* The broker's pseudo-terminal (never the caller's terminal) becomes
+	 * ours: job control and Ctrl-C through its line discipline. */
+	if (cfg->tty && ioctl(0, TIOCSCTTY, 0) < 0)
+		return setup_fail(e, STEP_SESSION, errno, "TIOCSCTTY");
 	if ((r = set_rlimits(p->limits, cfg->cpu_by_cgroup, e)) < 0)
 		return r;
 	if (chdir(p->filesystem->workdir) < 0)

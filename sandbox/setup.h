@@ -67,6 +67,8 @@ struct sandbox_config {
 				 * inherit the broker's */
 	int chan_fd;            /* SOCK_SEQPACKET to the broker */
 	int sync_fd;            /* read end: one byte once the maps exist */
+	bool tty;               /* stdio is a pseudo-terminal of the broker's:
+				 * the payload makes it its controlling tty */
 	int workdir_fd;         /* filesystem.bind_workdir as root: a detached
 				 * idmapped mount of the workdir to move in;
 				 * -1: a plain bind */
