@@ -33,6 +33,9 @@ done
 if [ ! -f "$build/CMakeCache.txt" ]; then
 	CC=afl-clang-fast cmake -S "$src" -B "$build" -DSBX_FUZZ=ON \
 		-DSBX_TESTS=OFF -DSBX_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+else
+	# Re-glob, so harnesses added since the last run get a target.
+	cmake "$build" >/dev/null
 fi
 cmake --build "$build" --target "fuzz_$harness" -j2
 bin=$(find "$build/fuzz" -maxdepth 1 -type f -name "fuzz_$harness" | head -1)
