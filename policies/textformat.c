@@ -806,10 +806,13 @@ static int parse_enum(struct parser *p, const struct token *t, bool neg,
 				}
 			}
 		}
+		/* Quote the sign with the number. */
+		struct token whole = *start;
+		whole.len = (size_t)(t->p + t->len - start->p);
 		return tok_error(&p->lx, start, -EINVAL,
-				 "unknown value %s%s for enum %s field \"%s\"",
-				 neg ? "-" : "", tok_quote(t, q, sizeof(q)),
-				 ed->name, f->name);
+				 "unknown value %s for enum %s field \"%s\"",
+				 tok_quote(&whole, q, sizeof(q)), ed->name,
+				 f->name);
 	}
 	return parse_error_value(p, t, f, "an enum value name");
 }

@@ -496,7 +496,7 @@ static void test_unknown_field(void **state)
 	expect_policy_error("network { mode: 9 }",
 		FILENAME ":1:17: unknown value \"9\" for enum sbx.Network.Mode field \"mode\"");
 	expect_policy_error("network { mode: -1 }",
-		FILENAME ":1:17: unknown value -\"1\" for enum sbx.Network.Mode field \"mode\"");
+		FILENAME ":1:17: unknown value \"-1\" for enum sbx.Network.Mode field \"mode\"");
 }
 
 static void test_type_mismatch(void **state)
