@@ -4,6 +4,10 @@
 # on the console: "ok - ..." or "not ok - ...", diagnostics as "# ...", and
 # a final "N passed, M failed".
 SBX=/usr/local/bin/sbx
+# Every run is bounded (seconds), so that one hang cannot eat the VM's time
+# budget. The timeout process stays outside the caller's group: a second
+# process there changes what sbx can do (see the shared-group check).
+TMO=120
 P=/opt/sbx-vm/vmprobe
 CG=/sys/fs/cgroup
 W=/run/sbx-vm
@@ -22,7 +26,7 @@ diag() { for f in "$@"; do [ -s "$f" ] && sed "s|^|# ${f##*/}: |" "$f"; done; }
 check() {
 	if [ "$1" = 0 ]; then ok "$2"; else nok "$2"; diag $W/$last.out $W/$last.err; fi
 }
-as_tester() { $P as $TESTER "$@"; }
+as_tester() { timeout -s KILL $TMO $P as $TESTER "$@"; }
 
 # Each sbx runs alone in a fresh caller's group /tests/cN, as under
 # `systemd-run --scope` (fresh, because sbx turns the caller's group into
@@ -37,7 +41,7 @@ newscope() {
 	C=$SCOPES/c$scope_n
 	if [ "$SCOPES" = "$CG/tests" ]; then mkdir $C; else as_tester mkdir $C; fi
 }
-inscope() { sh -c 'echo $$ >'$C'/cgroup.procs && exec "$@"' sh "$@"; }
+inscope() { timeout -s KILL $TMO sh -c 'echo $$ >'$C'/cgroup.procs && exec "$@"' sh "$@"; }
 # A top-level directory of the user's: its overlay's root, no copy-up of
 # parents owned by an unmapped uid (which fails with EOVERFLOW).
 mkdir -p /scratch
@@ -48,14 +52,24 @@ RES=0
 $SBX --help 2>&1 | grep -q -- '--result' && RES=1
 [ $RES = 1 ] || echo "# this sbx has no --result: peak memory, OOM and accounting checks read the group instead"
 
+# The limit and sandbox checks use strict without its seccomp filter
+# (base.txtpb): the filter refuses busybox's prctl and every fork, and
+# the checks need both; the filter itself has its own checks below.
+cat >$W/base.txtpb <<'EOF'
+extends: "strict"
+seccomp { enabled: false }
+EOF
+
 # run NAME [sbx options] -- PROGRAM...: sbx -v, output in $W/NAME.{out,err},
-# exit status in $rc, verdict and CPU seconds from the summary line.
+# exit status in $rc, verdict and CPU seconds from the summary line; the
+# policy is base.txtpb unless the options start with --policy.
 leftovers=""
 runs=0
 run() {
 	last=$1
 	shift
 	newscope
+	[ "$1" = --policy ] || set -- --policy $W/base.txtpb "$@"
 	rm -f $W/$last.json
 	if [ $RES = 1 ]; then
 		inscope $SBX -v --result $W/$last.json "$@" >$W/$last.out 2>$W/$last.err
@@ -70,6 +84,7 @@ run_bg() {
 	last=$1
 	shift
 	newscope
+	[ "$1" = --policy ] || set -- --policy $W/base.txtpb "$@"
 	rm -f $W/$last.json
 	if [ $RES = 1 ]; then
 		inscope $SBX -v --result $W/$last.json "$@" >$W/$last.out 2>$W/$last.err &
@@ -88,6 +103,17 @@ after_run() {
 	verdict=$(sed -n 's/^sbx: \([A-Z][A-Z]*\) (.*/\1/p' $W/$last.err | tail -n1)
 	cpu=$(sed -n 's/^sbx: [A-Z]* (.*) cpu \([0-9.]*\)s .*/\1/p' $W/$last.err | tail -n1)
 	left=$(find $CG -type d -name 'sbx-[0-9]*' 2>/dev/null)
+	# killed by our timeout: sbx had no chance to clean up (a crash; the
+	# kill -9 check covers that), so its group is not counted
+	if [ "$rc" = 137 ] && [ -z "$verdict" ] && [ -n "$left" ]; then
+		echo "# $last: sbx killed after ${TMO}s; the harness removes $(echo $left | sed "s|$CG||g")"
+		for g in $left; do
+			echo 1 >$g/cgroup.kill 2>/dev/null
+			usleep 200000
+			rmdir $g 2>/dev/null
+		done
+		left=""
+	fi
 	if [ -n "$left" ]; then
 		leftovers="$leftovers $last:$(echo $left | tr ' ' ',')"
 		# keep one leftover from spoiling every later check
@@ -137,6 +163,16 @@ echo "# kernel $(uname -r); caller group $(cat /proc/self/cgroup)"
 
 ### The sandbox itself on this kernel ######################################
 
+# strict as shipped, seccomp filter included (USER_NOTIF to the broker)
+TMO=30
+run sc_ok --policy strict -- $P mem 1
+[ "$rc" = 0 -a "$verdict" = OK ]
+check $? "strict with its seccomp filter: a program within the filter runs (exit $rc, verdict ${verdict:-none})"
+run sc_sys --policy strict -- $P fork 1
+grep -q '^sbx: SYS (syscall clone' $W/sc_sys.err
+check $? "strict with its seccomp filter: fork is refused as SYS naming clone (exit $rc, verdict ${verdict:-none})"
+TMO=120
+
 run true -- /bin/true
 [ "$rc" = 0 -a "$verdict" = OK ]
 check $? "sbx runs /bin/true (exit $rc, verdict $verdict)"
@@ -171,7 +207,7 @@ check $? "overlay root: /opt is an overlayfs mount inside"
 # Copy-up keeps the owner, so write where the owner is mapped: as the user
 # (rootless; sandbox uid 1000 is host uid 1000) into the user's directory.
 last=overlay_w
-as_tester $SBX -v -- /bin/sh -c 'echo written >/scratch/f && cat /scratch/f' >$W/$last.out 2>$W/$last.err
+as_tester $SBX -v --policy $W/base.txtpb -- /bin/sh -c 'echo written >/scratch/f && cat /scratch/f' >$W/$last.out 2>$W/$last.err
 rc=$?
 [ "$rc" = 0 -a "$(cat $W/overlay_w.out)" = written -a ! -e /scratch/f ]
 check $? "overlay root: a write lands in the upper layer, the host's directory stays empty"
@@ -188,7 +224,7 @@ fi
 # its group, the sandbox cloned into it, the quota throttling it; then a
 # host process put into the group must die with the run (cgroup.kill).
 cat >$W/quota.txtpb <<'EOF'
-extends: "strict"
+extends: "base.txtpb"
 limits { cpu_quota_percent: 50 }
 EOF
 run_bg quota --policy $W/quota.txtpb --time 2s --wall-time 60s --memory 96M --pids 16 \
@@ -239,7 +275,6 @@ if [ -n "$g" ]; then
 	check $? "the run group is removed after the run"
 fi
 
-run tle -- --time 1s -- $P spin
 run tle --time 1s -- $P spin
 [ "$verdict" = TLE ] && between "$cpu" 1.00 1.10
 check $? "1s CPU limit, 1 thread: TLE at the limit (verdict $verdict, cpu ${cpu}s, want 1.00-1.10)"
@@ -316,7 +351,7 @@ while grep -q 'populated 1' $g/cgroup.events 2>/dev/null && [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 stale=$(find $CG -type d -name 'sbx-[0-9]*')
-printf 'extends: "strict"\ncgroup { parent: "%s" }\n' "${C#$CG}" >$W/parent.txtpb
+printf 'extends: "base.txtpb"\ncgroup { parent: "%s" }\n' "${C#$CG}" >$W/parent.txtpb
 last=after_kill
 newscope
 inscope $SBX -v --policy $W/parent.txtpb -- /bin/true >$W/$last.out 2>$W/$last.err
@@ -335,7 +370,7 @@ check $? "no sbx-broker-<pid> leaf group left behind by an exited sbx${brokers:+
 # started, in one scope): the limits must still hold, or sbx must say why.
 newscope
 last=shared
-sh -c 'echo $$ >'$C'/cgroup.procs; '$SBX' -v --memory 64M --pids 8 -- '$P' mem 200; echo "rc=$?"' >$W/shared.out 2>$W/shared.err
+timeout -s KILL $TMO sh -c "echo \$\$ >$C/cgroup.procs; $SBX -v --policy $W/base.txtpb --memory 64M --pids 8 -- $P mem 200; echo rc=\$?" >$W/shared.out 2>$W/shared.err
 after_run
 grep -q '^sbx: MLE' $W/shared.err || grep -qi 'cgroup' $W/shared.err
 check $? "shell and sbx in one group: 64M limit holds or sbx says it cannot (verdict $verdict)"
@@ -353,7 +388,7 @@ chown $TESTER:$TESTER $D $D/cgroup.procs $D/cgroup.subtree_control $D/cgroup.thr
 # deleg; the user runs sbx from there.
 SCOPES=$D
 deleg() {
-	sh -c 'echo $$ >'$C'/cgroup.procs && exec '$P' as '$TESTER' "$@"' sh "$@"
+	timeout -s KILL $TMO sh -c 'echo $$ >'$C'/cgroup.procs && exec '$P' as '$TESTER' "$@"' sh "$@"
 }
 leftovers=""
 brokers=""
@@ -362,6 +397,7 @@ drun() {
 	last=$1
 	shift
 	newscope
+	[ "$1" = --policy ] || set -- --policy $W/base.txtpb "$@"
 	if [ $RES = 1 ]; then
 		deleg $SBX -v --result $W/$last.json "$@" >$W/$last.out 2>$W/$last.err
 	else
@@ -402,9 +438,9 @@ check $? "rootless delegated: pids limit 8 holds (forked ${k:-?}, want <= 7)"
 last=d_hold
 newscope
 if [ $RES = 1 ]; then
-	deleg $SBX -v --result $W/d_hold.json --memory 80M -- $P mem 20 3 >$W/d_hold.out 2>$W/d_hold.err &
+	deleg $SBX -v --policy $W/base.txtpb --result $W/d_hold.json --memory 80M -- $P mem 20 3 >$W/d_hold.out 2>$W/d_hold.err &
 else
-	deleg $SBX -v --memory 80M -- $P mem 20 3 >$W/d_hold.out 2>$W/d_hold.err &
+	deleg $SBX -v --policy $W/base.txtpb --memory 80M -- $P mem 20 3 >$W/d_hold.out 2>$W/d_hold.err &
 fi
 bg=$!
 g=$(wait_group $C)
@@ -421,14 +457,14 @@ check $? "rootless delegated: no sbx-broker-<pid> leaf group left behind by an e
 # The user's shell and the sbx it starts in one delegated group.
 last=d_shared
 newscope
-deleg sh -c "$SBX -v --memory 64M -- $P mem 200; echo rc=\$?" >$W/d_shared.out 2>$W/d_shared.err
+deleg sh -c "$SBX -v --policy $W/base.txtpb --memory 64M -- $P mem 200; echo rc=\$?" >$W/d_shared.out 2>$W/d_shared.err
 after_run
 grep -q '^sbx: MLE' $W/d_shared.err || grep -qi 'cgroup' $W/d_shared.err
 check $? "rootless delegated, shell and sbx in one group: 64M limit holds or sbx says it cannot (verdict $verdict)"
 
 # Without delegation (the user's process in root's /tests): say so, run on.
 last=nodeleg
-as_tester $SBX -v -- /bin/true >$W/nodeleg.out 2>$W/nodeleg.err
+as_tester $SBX -v --policy $W/base.txtpb -- /bin/true >$W/nodeleg.out 2>$W/nodeleg.err
 rc=$?
 [ "$rc" = 0 ] && grep -q 'no cgroup delegated' $W/nodeleg.err
 check $? "rootless without delegation: runs (exit $rc) and says it falls back to rlimits/rusage"

@@ -14,6 +14,8 @@
 #   SBX_VM_CACHE     cache and work directory (default: tests/vm/cache)
 #   SBX_VM_SBX       use this sbx binary instead of building a static one
 #                    (a dynamic one gets its libraries copied in)
+#   SBX_VM_REV       build the static sbx from this git revision (git
+#                    archive, e.g. HEAD) instead of the working tree
 #   SBX_VM_KERNEL_PKG  kernel package (default: linux-image-cloud-amd64,
 #                    resolved to the versioned package it depends on)
 #   SBX_VM_KVM=1     use KVM (opt-in: on some hosts a KVM guest hangs)
@@ -21,6 +23,7 @@
 #   SBX_VM_TIMEOUT   hard bound on the qemu run in seconds (default 600)
 #   SBX_VM_GUEST_TESTS  run this script in the guest instead of
 #                    tests/vm/guest-tests.sh (to try one thing quickly)
+#   SBX_VM_EXTRA     more files for the guest's /opt/sbx-vm/ (space-separated)
 set -u
 shopt -s nullglob
 
@@ -107,7 +110,15 @@ else
 	step "building a static sbx"
 	L=/usr/lib/x86_64-linux-gnu
 	bdir=$cache/build-static
-	cmake -S "$src" -B "$bdir" -DSBX_TESTS=OFF -DSBX_SANITIZE=OFF \
+	bsrc=$src
+	if [ -n "${SBX_VM_REV:-}" ]; then
+		bsrc=$cache/src-rev
+		bdir=$cache/build-static-rev
+		rm -rf "$bsrc" && mkdir -p "$bsrc" &&
+		git -C "$src" archive "$SBX_VM_REV" | tar -x -C "$bsrc" ||
+			die "cannot export revision $SBX_VM_REV"
+	fi
+	cmake -S "$bsrc" -B "$bdir" -DSBX_TESTS=OFF -DSBX_SANITIZE=OFF \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_EXE_LINKER_FLAGS=-static \
 		"-Dpkgcfg_lib_PROTOBUF_C_protobuf-c=$L/libprotobuf-c.a" \
 		"-Dpkgcfg_lib_SECCOMP_seccomp=$L/libseccomp.a" \
@@ -131,6 +142,7 @@ cp "$here/init.sh" "$root/init"
 cp "${SBX_VM_GUEST_TESTS:-$here/guest-tests.sh}" "$root/opt/sbx-vm/guest-tests.sh"
 cp "$cache/vmprobe" "$root/opt/sbx-vm/vmprobe"
 cp "$sbx" "$root/usr/local/bin/sbx"
+for f in ${SBX_VM_EXTRA:-}; do cp "$f" "$root/opt/sbx-vm/"; done
 chmod 755 "$root/init" "$root/opt/sbx-vm/"*
 
 # Libraries of a dynamic sbx, and the loader.
