@@ -4,6 +4,9 @@
 #include "init.h"
 
 #include <errno.h>
+#include <string.h>
+#include <stdio.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/resource.h>
@@ -45,6 +48,34 @@ static void fill_usage(Sbx__ExitReport *r)
 	r->majflt = (uint64_t)ru.ru_majflt;
 	r->nvcsw = (uint64_t)ru.ru_nvcsw;
 	r->nivcsw = (uint64_t)ru.ru_nivcsw;
+}
+
+/* PID 1 is a copy of the broker, so /proc/1/cmdline, which anyone in the
+ * sandbox may read, would show the caller's whole sbx command line (policy
+ * paths, --env values). Overwrite that memory: it is ours, a copy, and
+ * the payload, which execs from it, has its own since the fork. */
+static void hide_cmdline(void)
+{
+	char buf[1024];
+	unsigned long start = 0, end = 0;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	char *p;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	/* fields 48 and 49 (arg_start, arg_end) count from the one after
+	 * the command name, which may hold spaces */
+	p = strrchr(buf, ')');
+	for (int field = 2; p && field < 48; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%lu %lu", &start, &end) != 2 || end <= start)
+		return;
+	memset((void *)start, 0, end - start);
+	snprintf((char *)start, end - start, "sbx-init");
 }
 
 /* Reaps whatever has exited; returns true once the payload has. */
@@ -101,6 +132,7 @@ void init_run(const struct sandbox_config *cfg)
 	}
 	if (payload == 0)
 		payload_exec(cfg);
+	hide_cmdline();
 	chan_send_started(cfg->chan_fd, self_cpu_usec());
 
 	for (;;) {
