@@ -39,6 +39,12 @@ enum {
 	OPT_META,
 	OPT_WORKDIR,
 	OPT_KEEP_CHANGES,
+	OPT_EXTRA_TIME,
+	OPT_STACK,
+	OPT_OUTPUT_LIMIT,
+	OPT_FSIZE,
+	OPT_OPEN_FILES,
+	OPT_CGROUP_PARENT,
 };
 
 /* '+': stop at the first non-option, so `sbx ls -l` passes -l to ls.
@@ -69,6 +75,12 @@ static const struct option long_opts[] = {
 	{ "meta", required_argument, NULL, OPT_META },
 	{ "workdir", required_argument, NULL, OPT_WORKDIR },
 	{ "keep-changes", required_argument, NULL, OPT_KEEP_CHANGES },
+	{ "extra-time", required_argument, NULL, OPT_EXTRA_TIME },
+	{ "stack", required_argument, NULL, OPT_STACK },
+	{ "output-limit", required_argument, NULL, OPT_OUTPUT_LIMIT },
+	{ "fsize", required_argument, NULL, OPT_FSIZE },
+	{ "open-files", required_argument, NULL, OPT_OPEN_FILES },
+	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -100,6 +112,14 @@ void cli_usage(FILE *f)
 	      "      --wall-time DURATION  wall-clock limit (limits.wall_time_ms)\n"
 	      "      --memory SIZE       memory limit (limits.memory_bytes): 256M, 1G\n"
 	      "      --pids N            processes and threads (limits.processes)\n"
+	      "      --extra-time DURATION  grace before a time limit kills\n"
+	      "                          (limits.extra_time_ms)\n"
+	      "      --stack SIZE        stack limit (limits.stack_bytes)\n"
+	      "      --output-limit SIZE stdout+stderr bytes (limits.output_bytes)\n"
+	      "      --fsize SIZE        largest file written (limits.file_size_bytes)\n"
+	      "      --open-files N      open descriptors (limits.open_files)\n"
+	      "      --cgroup-parent PATH  make the run's cgroups under PATH in\n"
+	      "                          each hierarchy (cgroup.parent)\n"
 	      "      --net MODE          network: none, loopback, host or user\n"
 	      "      --bind SRC[:DST]    bind host path SRC read-write at DST\n"
 	      "      --ro-bind SRC[:DST] bind host path SRC read-only at DST\n"
@@ -226,50 +246,69 @@ static int parse_count_opt(const char *opt, const char *arg, uint64_t *ret,
 	return 0;
 }
 
-static int set_limit(struct cli_opts *o, int opt, const char *arg,
-		     struct sbx_error *err)
+/* The limit options: each sets one field of Limits, found by name in the
+ * generated descriptor, so a new limit option is one row here. */
+enum unit { UNIT_MS, UNIT_BYTES, UNIT_COUNT };
+
+static const struct limit_opt {
+	int opt;
+	const char *name;  /* "--time" */
+	const char *field; /* in sbx.Limits */
+	enum unit unit;
+} limit_opts[] = {
+	{ OPT_TIME, "--time", "cpu_time_ms", UNIT_MS },
+	{ OPT_WALL_TIME, "--wall-time", "wall_time_ms", UNIT_MS },
+	{ OPT_EXTRA_TIME, "--extra-time", "extra_time_ms", UNIT_MS },
+	{ OPT_MEMORY, "--memory", "memory_bytes", UNIT_BYTES },
+	{ OPT_PIDS, "--pids", "processes", UNIT_COUNT },
+	{ OPT_STACK, "--stack", "stack_bytes", UNIT_BYTES },
+	{ OPT_OUTPUT_LIMIT, "--output-limit", "output_bytes", UNIT_BYTES },
+	{ OPT_FSIZE, "--fsize", "file_size_bytes", UNIT_BYTES },
+	{ OPT_OPEN_FILES, "--open-files", "open_files", UNIT_COUNT },
+};
+
+static const struct limit_opt *find_limit_opt(int opt)
 {
+	for (size_t i = 0; i < ARRAY_SIZE(limit_opts); i++)
+		if (limit_opts[i].opt == opt)
+			return &limit_opts[i];
+	return NULL;
+}
+
+static int set_limit(struct cli_opts *o, const struct limit_opt *lo,
+		     const char *arg, struct sbx_error *err)
+{
+	const ProtobufCFieldDescriptor *f =
+		protobuf_c_message_descriptor_get_field_by_name(
+			&sbx__limits__descriptor, lo->field);
 	Sbx__Limits *l;
 	uint64_t v;
 	int r;
 
-	switch (opt) {
-	case OPT_TIME:
-		r = parse_ms_opt("--time", arg, &v, err);
+	switch (lo->unit) {
+	case UNIT_MS:
+		r = parse_ms_opt(lo->name, arg, &v, err);
 		break;
-	case OPT_WALL_TIME:
-		r = parse_ms_opt("--wall-time", arg, &v, err);
+	case UNIT_BYTES:
+		r = parse_bytes_opt(lo->name, arg, &v, err);
 		break;
-	case OPT_MEMORY:
-		r = parse_bytes_opt("--memory", arg, &v, err);
-		break;
-	default: /* OPT_PIDS */
-		r = parse_count_opt("--pids", arg, &v, err);
+	default:
+		r = parse_count_opt(lo->name, arg, &v, err);
 		break;
 	}
 	if (r < 0)
 		return r;
+	if (v > UINT32_MAX && f->type == PROTOBUF_C_TYPE_UINT32)
+		return sbx_err(err, -ERANGE, "%s: '%s' is too large", lo->name,
+			       arg);
 	l = overlay_limits(o);
 	if (!l)
 		return oom(err);
-	switch (opt) {
-	case OPT_TIME:
-		l->has_cpu_time_ms = true;
-		l->cpu_time_ms = v;
-		break;
-	case OPT_WALL_TIME:
-		l->has_wall_time_ms = true;
-		l->wall_time_ms = v;
-		break;
-	case OPT_MEMORY:
-		l->has_memory_bytes = true;
-		l->memory_bytes = v;
-		break;
-	default:
-		l->has_processes = true;
-		l->processes = v;
-		break;
-	}
+	*(protobuf_c_boolean *)((char *)l + f->quantifier_offset) = 1;
+	if (f->type == PROTOBUF_C_TYPE_UINT32)
+		*(uint32_t *)((char *)l + f->offset) = (uint32_t)v;
+	else
+		*(uint64_t *)((char *)l + f->offset) = v;
 	return 0;
 }
 
@@ -444,6 +483,18 @@ static int set_string(char **field, const char *arg, struct sbx_error *err)
 	free(*field);
 	*field = s;
 	return 0;
+}
+
+/* --cgroup-parent: relative to each hierarchy's root, like cgroup.parent. */
+static int set_cgroup_parent(struct cli_opts *o, const char *arg,
+			     struct sbx_error *err)
+{
+	Sbx__Policy *p = overlay_get(o);
+	Sbx__Cgroup *cg = p ? SUBMSG(p, cgroup, sbx__cgroup__init) : NULL;
+
+	if (!cg)
+		return oom(err);
+	return set_string(&cg->parent, arg, err);
 }
 
 static int set_chdir(struct cli_opts *o, const char *arg,
@@ -660,8 +711,11 @@ static int check_subcommand_opts(const struct cli_opts *o, bool policy_given,
 static int parse_option(struct cli_opts *o, int c, char *const *argv,
 			struct sbx_error *err)
 {
+	const struct limit_opt *lo = find_limit_opt(c);
 	char name[64];
 
+	if (lo)
+		return set_limit(o, lo, optarg, err);
 	switch (c) {
 	case 'p':
 		o->policy = optarg;
@@ -678,11 +732,8 @@ static int parse_option(struct cli_opts *o, int c, char *const *argv,
 	case OPT_JSON:
 	case OPT_META:
 		return set_file(o, c, optarg, err);
-	case OPT_TIME:
-	case OPT_WALL_TIME:
-	case OPT_MEMORY:
-	case OPT_PIDS:
-		return set_limit(o, c, optarg, err);
+	case OPT_CGROUP_PARENT:
+		return set_cgroup_parent(o, optarg, err);
 	case OPT_NET:
 		return set_net(o, optarg, err);
 	case OPT_BIND:

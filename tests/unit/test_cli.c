@@ -227,6 +227,31 @@ static void test_limits(void **state)
 	assert_null(o.overlay);
 }
 
+static void test_more_limits(void **state)
+{
+	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
+	Sbx__Limits *l;
+
+	PARSE_OK(&o, "--extra-time", "500ms", "--stack", "64M",
+		 "--output-limit", "1M", "--fsize", "2G", "--open-files", "32",
+		 "--cgroup-parent", "judges/box", "true");
+	l = o.overlay->limits;
+	assert_true(l->has_extra_time_ms);
+	assert_int_equal(l->extra_time_ms, 500);
+	assert_true(l->has_stack_bytes);
+	assert_int_equal(l->stack_bytes, 64ull << 20);
+	assert_true(l->has_output_bytes);
+	assert_int_equal(l->output_bytes, 1ull << 20);
+	assert_true(l->has_file_size_bytes);
+	assert_int_equal(l->file_size_bytes, 2ull << 30);
+	assert_true(l->has_open_files);
+	assert_int_equal(l->open_files, 32);
+	assert_false(l->has_cpu_time_ms);
+	assert_string_equal(o.overlay->cgroup->parent, "judges/box");
+	cli_opts_done(&o);
+}
+
 static void test_unit_forms(void **state)
 {
 	static const struct {
@@ -670,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_more_limits),
 		cmocka_unit_test(test_unit_forms),
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_hint_on_bad_size),
