@@ -11,4 +11,7 @@ if [ "${SBX_VM_TESTS:-0}" != 1 ]; then
 fi
 # The VM gets its own static sbx built from $src (the ctest binary may be
 # dynamic or sanitized); SBX_VM_SBX=path overrides.
+# ctest gives an integration test 300 s; stop the VM first so that
+# run.sh reports the timeout itself (a run takes about 1-2 minutes).
+export SBX_VM_TIMEOUT=${SBX_VM_TIMEOUT:-240}
 exec bash "$src/tests/vm/run.sh"
