@@ -69,9 +69,12 @@ static int parent_path(const struct cgp_mount *m, const char *parent,
 	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
 }
 
+/* Errors that mean "no cgroup for us here" rather than a broken host:
+ * without delegation, or (EBUSY) in a v2 group shared with other
+ * processes. */
 static bool permission_error(int r)
 {
-	return r == -EACCES || r == -EPERM || r == -EROFS;
+	return r == -EACCES || r == -EPERM || r == -EROFS || r == -EBUSY;
 }
 
 /* Removes groups left by brokers that no longer exist. */
@@ -200,6 +203,20 @@ ok:
 	return 0;
 }
 
+static int v2_refused(struct sbx_error *err, const struct cg_dir *d,
+		      enum cg_ctrl c, int r)
+{
+	sbx_err_errno(err, r, "cgroups: cannot enable %s for %s", ctrl_names[c],
+		      d->path);
+	if (r == -EBUSY)
+		sbx_err_hint(err, "the caller's cgroup holds other processes "
+			     "(cgroup v2 allows controllers only below groups "
+			     "without processes): run sbx in a group of its "
+			     "own, e.g. `systemd-run --user --scope -p "
+			     "Delegate=yes sbx ...`");
+	return r;
+}
+
 /* Serves controller c from its v1 hierarchy, making our group there if no
  * other controller of that hierarchy made it yet. */
 static int assign_v1(struct cgroup *cg, const struct cgp_mounts *ms, int mi,
@@ -252,9 +269,15 @@ static int build(struct cgroup *cg, const struct cgp_mounts *ms,
 		int mi = find_v1(ms, c), r;
 		if (!wanted(p, c))
 			continue;
-		if (cg->v2 >= 0 && (mi < 0 || c == CG_CPUACCT) &&
-		    assign_v2(cg, c) == 0)
-			continue;
+		if (cg->v2 >= 0 && (mi < 0 || c == CG_CPUACCT)) {
+			r = assign_v2(cg, c);
+			if (r == 0)
+				continue;
+			/* The controller exists but cannot be had: never drop
+			 * a limit silently. */
+			if (r != -EOPNOTSUPP)
+				return v2_refused(err, &cg->dir[cg->v2], c, r);
+		}
 		if (mi < 0)
 			continue; /* not available on this host */
 		r = assign_v1(cg, ms, mi, parent, name, c, made, err);
@@ -288,9 +311,15 @@ int cg_create(const Sbx__Policy *p, const char *parent, struct cgroup **ret,
 		cg_destroy(cg);
 		if (parent || !permission_error(r))
 			return r;
-		snprintf(note, size, "no cgroup delegated to uid %u (%s): limits "
-			 "by rlimits, accounting by rusage", (unsigned)geteuid(),
-			 err ? err->msg : "");
+		if (r == -EBUSY)
+			snprintf(note, size, "the caller's cgroup is shared with "
+				 "other processes (%s): limits by rlimits, "
+				 "accounting by rusage; run sbx in a group of "
+				 "its own", err ? err->msg : "");
+		else
+			snprintf(note, size, "no cgroup delegated to uid %u (%s): "
+				 "limits by rlimits, accounting by rusage",
+				 (unsigned)geteuid(), err ? err->msg : "");
 		return 0;
 	}
 	*ret = cg;
