@@ -4,8 +4,23 @@
 # SBX_SOURCE_DIR, SBX_BUILD_DIR; SBX_MUST_WORK=1 turns "no user namespaces"
 # from a skip (exit 77) into a failure.
 #
-# ITEST_POLICY (default strict) replaces the policy of the runs that name
-# none: a deliberately weakened policy there shows which checks catch what.
+# ITEST_POLICY replaces the policy of the runs that name none, and is the
+# base of every test policy (extends: "$ITEST_POLICY"): a deliberately
+# weakened policy there shows which checks catch what. The isolation tests
+# (test_fs, test_identity, test_isolation, test_lifecycle, test_errors)
+# choose build as its default before sourcing this file; others (the
+# filter's own test_seccomp) get strict.
+#
+# Isolation (filesystem, namespaces, identity, lifecycle) is a property of
+# the kernel's namespaces and mounts, so it is checked under the weakest
+# built-in policy that lets the payload attempt the attack: build (fork,
+# exec, file writes, unix sockets). Attacks that even build's seccomp
+# filter refuses (mount, unshare, chroot, ptrace, open_by_handle_at, inet
+# sockets, sethostname, TIOCSTI) run under $NOFILTER, ITEST_POLICY with
+# `seccomp { enabled: false }`, so that only the namespaces stand between:
+# held_by_kernel accepts nothing but the probe's own "held". The filters of
+# strict and judge get short passes of their own (held: "held" or verdict
+# SYS); tests/integration/test_seccomp.sh covers the filters themselves.
 #
 # Every property is checked in each of $MODES: "root" (sbx run by root,
 # the sandbox mapped to an unprivileged host range) and "user" (sbx run by
@@ -24,6 +39,12 @@ FAILED_NAMES=()
 OUT= # stdout of the last run_sbx / in_mode
 ERR= # its stderr
 RC=0 # its exit status
+VERDICT= # the verdict of the last run_sbx (its --json result), or empty
+ITEST_POLICY=${ITEST_POLICY:-strict}
+# A path (absolute from here on: the tests cd to /, test policies extend it).
+case $ITEST_POLICY in
+*/*) ITEST_POLICY=$(realpath -- "$ITEST_POLICY") || exit 1 ;;
+esac
 
 # Safe places for the copies of sbx and the probe: readable by the test
 # user even when the build tree is under /root (0700). Extra paths to remove
@@ -139,6 +160,9 @@ itest_init() {
 	VPROBE=$VISIBLE/sbx-probe
 	ITEST_UID=$(id -u "$ITEST_USER")
 	ITEST_GID=$(id -g "$ITEST_USER")
+	# Result files of the runs, writable in both modes.
+	mkdir -m 1777 "$WORK/results" || exit 1
+	NOFILTER=$(test_policy nofilter 'seccomp { enabled: false }')
 }
 
 itest_done() {
@@ -179,8 +203,9 @@ capture() {
 	return 0
 }
 
-# run_sbx MODE [SBX OPTIONS] -- PROGRAM ARGS: runs sbx in MODE, capturing.
-# The policy is strict unless the options name another.
+# run_sbx MODE [SBX OPTIONS] -- PROGRAM ARGS: runs sbx in MODE, capturing;
+# VERDICT is the run's verdict ("SYS" when the seccomp filter stopped it).
+# The policy is $ITEST_POLICY unless the options name another.
 run_sbx() {
 	local mode=$1
 	shift
@@ -192,9 +217,13 @@ run_sbx() {
 	[ $# -gt 0 ] && shift
 	case " ${opts[*]-} " in
 	*" --policy "* | *" -p "*) ;;
-	*) opts=(--policy "${ITEST_POLICY:-strict}" "${opts[@]+"${opts[@]}"}") ;;
+	*) opts=(--policy "$ITEST_POLICY" "${opts[@]+"${opts[@]}"}") ;;
 	esac
-	capture in_mode "$mode" "$SBXBIN" "${opts[@]}" -- "$@"
+	# created by sbx, as MODE's user
+	local json=$WORK/results/run.$BASHPID.$RANDOM$RANDOM.json
+	capture in_mode "$mode" "$SBXBIN" --json "$json" "${opts[@]}" -- "$@"
+	VERDICT=$(sed -n 's/.*"verdict": "\([A-Z]*\)".*/\1/p' "$json" 2>/dev/null)
+	rm -f "$json"
 }
 
 # run_probe MODE [SBX OPTIONS --] VERB ARGS: the probe in a sandbox.
@@ -212,7 +241,8 @@ run_probe() {
 	run_sbx "$mode" "${opts[@]+"${opts[@]}"}" -- "$PROBE" "$@"
 }
 
-# held MODE DESC [SBX OPTIONS --] VERB ARGS: the attack must fail inside.
+# held MODE DESC [SBX OPTIONS --] VERB ARGS: the attack must fail inside,
+# by the sandbox or by its seccomp filter (for the strict and judge passes).
 held() {
 	local mode=$1 desc=$2
 	shift 2
@@ -220,12 +250,33 @@ held() {
 	if [ "$RC" = 0 ] && [[ "$OUT" == *": held: "* ]]; then
 		ok "[$mode] $desc"
 		[ -n "${VERBOSE:-}" ] && note "$OUT"
-	elif [ "$RC" = 159 ] && [ -z "$OUT" ]; then
-		# Killed by SIGSYS before it could say anything: the seccomp
-		# filter stopped the attack.
-		ok "[$mode] $desc (killed by the seccomp filter)"
+	elif [ "$RC" = 159 ] && [ "$VERDICT" = SYS ] &&
+		[[ "$OUT" != *"ESCAPE"* ]]; then
+		# Killed by the filter (verdict SYS) before it could say
+		# anything: the seccomp filter stopped the attack.
+		ok "[$mode] $desc (verdict SYS: stopped by the seccomp filter)"
 	else
-		fail "[$mode] $desc" "exit $RC: ${OUT:-<no output>}" \
+		fail "[$mode] $desc" "exit $RC, verdict ${VERDICT:-?}: ${OUT:-<no output>}" \
+			"stderr: ${ERR:-<none>}"
+	fi
+}
+
+# held_by_kernel MODE DESC [SBX OPTIONS --] VERB ARGS: the attack reached the
+# kernel and failed there. A run the seccomp filter ended (verdict SYS)
+# tested nothing of the namespaces and fails: use a policy that lets the
+# payload try (ITEST_POLICY, or $NOFILTER for calls build refuses).
+held_by_kernel() {
+	local mode=$1 desc=$2
+	shift 2
+	run_probe "$mode" "$@"
+	if [ "$RC" = 0 ] && [[ "$OUT" == *": held: "* ]]; then
+		ok "[$mode] $desc"
+		[ -n "${VERBOSE:-}" ] && note "$OUT"
+	elif [ "$VERDICT" = SYS ]; then
+		fail "[$mode] $desc: the seccomp filter stopped the attack, so the namespaces were not tested" \
+			"exit $RC, verdict SYS: ${OUT:-<no output>}"
+	else
+		fail "[$mode] $desc" "exit $RC, verdict ${VERDICT:-?}: ${OUT:-<no output>}" \
 			"stderr: ${ERR:-<none>}"
 	fi
 }
@@ -288,13 +339,24 @@ root_map_range() {
 # runs nothing else); as root, where every root-started sandbox shares the
 # mapped range, anything running our sbx, probe or files (sandbox inits
 # show sbx's command line). Zombies are dead already and only wait for the
-# host's init to reap them.
+# host's init to reap them. Processes naming another test's copies (the
+# work directory or visible probe of another integration test, the host
+# helpers of tests/escape, run at the same time as the same user) are that
+# test's business.
 sandbox_processes() {
 	local uid=-1
 	[ "$1" = user ] && uid=$ITEST_UID
 	ps -eo uid=,pid=,stat=,args= |
-		U=$uid P1=$WORK P2=$VISIBLE P3=/sbx-itest- awk '
+		U=$uid P1=$WORK P2=$VISIBLE P3=/sbx-itest- \
+		R1='/var/tmp/sbx-itest[.][A-Za-z0-9]+' \
+		R2='/sbx-itest-bin[.][A-Za-z0-9]+' awk '
+		function other(re, ours) {
+			return match($0, re) && substr($0, RSTART, RLENGTH) != ours
+		}
 		$3 ~ /^Z/ { next }
+		index($0, "/sbx-escape.") { next }
+		other(ENVIRON["R1"], ENVIRON["P1"]) { next }
+		other(ENVIRON["R2"], ENVIRON["P2"]) { next }
 		$1 == ENVIRON["U"] || index($0, ENVIRON["P1"]) ||
 		index($0, ENVIRON["P2"]) || index($0, ENVIRON["P3"]) { print }'
 	return 0
@@ -342,4 +404,11 @@ new_policy() {
 	printf '%s\n' "$2" >"$f"
 	chmod 644 "$f"
 	echo "$f"
+}
+
+# test_policy NAME TEXT: new_policy with TEXT over $ITEST_POLICY (so a
+# weakened ITEST_POLICY weakens the test policies too).
+test_policy() {
+	new_policy "$1" "extends: \"$ITEST_POLICY\"
+$2"
 }

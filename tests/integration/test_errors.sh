@@ -2,19 +2,17 @@
 # Error paths: a missing program, a missing bind source, policies that
 # cannot be satisfied. Each fails with the right code and one clear line,
 # and leaves no mount, process or temporary file behind.
+# Isolation is checked under build, the weakest built-in policy (see lib.sh).
+: "${ITEST_POLICY:=build}"
 . "$(dirname "$0")/lib.sh"
 itest_init
 
 MISSING=/nonexistent-sbx-itest/prog
 MISSING_SRC=/nonexistent-sbx-itest-src
-BAD_LAYER=$(new_policy bad-layer 'extends: "strict"
-filesystem { layers: ["/nonexistent-sbx-itest-layer"] }')
-BAD_DEVICE=$(new_policy bad-device 'extends: "strict"
-devices { path: "/dev/nonexistent-sbx-itest" access: "r" }')
-BAD_WORKDIR=$(new_policy bad-workdir 'extends: "strict"
-filesystem { workdir: "/nonexistent-sbx-itest-dir" }')
-BAD_SYNTAX=$(new_policy bad-syntax 'extends: "strict"
-filesystem { write_layer_bytes: "lots" }')
+BAD_LAYER=$(test_policy bad-layer 'filesystem { layers: ["/nonexistent-sbx-itest-layer"] }')
+BAD_DEVICE=$(test_policy bad-device 'devices { path: "/dev/nonexistent-sbx-itest" access: "r" }')
+BAD_WORKDIR=$(test_policy bad-workdir 'filesystem { workdir: "/nonexistent-sbx-itest-dir" }')
+BAD_SYNTAX=$(test_policy bad-syntax 'filesystem { write_layer_bytes: "lots" }')
 
 # error_lines: the lines of $ERR that are errors (hints excluded).
 error_lines() {

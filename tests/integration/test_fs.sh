@@ -1,7 +1,15 @@
 #!/bin/bash
 # The filesystem from inside: hidden and masked paths, /proc, /sys, /dev,
 # mounts, the write layer and its limit, a read-only root, programs that
-# live under hidden paths.
+# live under hidden paths. The attacks run under ITEST_POLICY (build): its
+# filter lets the probe read, write, create and exec, so what stops them is
+# the mount namespace. Mounting, unmounting, unshare, chroot and
+# open_by_handle_at, which build's filter refuses too, run under $NOFILTER
+# (no filter at all) so the kernel has to refuse them. Then a short pass per
+# strict and judge: either the sandbox or the filter (verdict SYS) stops
+# each attack a single program could try.
+# Isolation is checked under build, the weakest built-in policy (see lib.sh).
+: "${ITEST_POLICY:=build}"
 . "$(dirname "$0")/lib.sh"
 itest_init
 
@@ -35,10 +43,8 @@ chmod 1777 "$LOWER"
 # The probe where every root shows it (a lower-layer directory).
 mkdir -m 755 "$LOWER/bin" && cp "$PROBE" "$LOWER/bin/probe"
 VISIBLE_PROBE=$LOWER/bin/probe
-RO_POLICY=$(new_policy ro-root 'extends: "strict"
-filesystem { read_only_root: true }')
-SMALL_POLICY=$(new_policy small-layer 'extends: "strict"
-filesystem { write_layer_bytes: 4194304 }
+RO_POLICY=$(test_policy ro-root 'filesystem { read_only_root: true }')
+SMALL_POLICY=$(test_policy small-layer 'filesystem { write_layer_bytes: 4194304 }
 limits { file_size_bytes: 67108864 }')
 
 # Programs under hidden paths, run by path from other directories.
@@ -57,37 +63,40 @@ fi
 for mode in $MODES; do
 	# Hidden places.
 	for s in "${SECRETS[@]}"; do
-		held "$mode" "secret $s unreadable inside" read "$s"
+		held_by_kernel "$mode" "secret $s unreadable inside" read "$s"
 		if [ "$mode" = root ] || [[ "$s" != /root/* ]]; then
 			escapes_outside "$mode" "$s is readable" read "$s"
 		fi
 	done
-	held "$mode" "chroot escape from a nested userns finds no host file" \
-		chroot-escape "/tmp/sbx-itest-secret.$$"
-	held "$mode" "/etc/shadow masked" read /etc/shadow
+	held_by_kernel "$mode" "chroot escape from a nested userns finds no host file (no filter)" \
+		--policy "$NOFILTER" -- chroot-escape "/tmp/sbx-itest-secret.$$"
+	held_by_kernel "$mode" "/etc/shadow masked" read /etc/shadow
 	[ "$mode" = root ] &&
 		escapes_outside "$mode" "/etc/shadow is readable" read /etc/shadow
-	held "$mode" "open_by_handle_at refused" open-by-handle
+	held_by_kernel "$mode" "open_by_handle_at refused (no filter)" \
+		--policy "$NOFILTER" -- open-by-handle
 
 	# Kernel interfaces.
-	held "$mode" "/proc/kcore and other masked /proc entries empty" proc-kcore
-	held "$mode" "/proc/sys read-only and not writable" proc-sys-write
-	held "$mode" "/sys read-only and not writable" sys-write
-	held "$mode" "/dev holds only the minimal nodes" dev-list
-	held "$mode" "mknod refused" mknod /tmp/mem
+	held_by_kernel "$mode" "/proc/kcore and other masked /proc entries empty" proc-kcore
+	held_by_kernel "$mode" "/proc/sys read-only and not writable" proc-sys-write
+	held_by_kernel "$mode" "/sys read-only and not writable" sys-write
+	held_by_kernel "$mode" "/dev holds only the minimal nodes" dev-list
+	held_by_kernel "$mode" "mknod refused" mknod /tmp/mem
 
 	# Mounts.
 	before=$(host_mounts)
-	held "$mode" "mount, bind, remount, fsopen refused" mount
+	held_by_kernel "$mode" "mount, bind, remount, fsopen refused (no filter)" \
+		--policy "$NOFILTER" -- mount
 	for p in /home /etc/shadow /proc/kcore /proc/sys /tmp /; do
-		held "$mode" "umount $p refused" umount "$p"
+		held_by_kernel "$mode" "umount $p refused (no filter)" \
+			--policy "$NOFILTER" -- umount "$p"
 	done
-	held "$mode" "nested userns cannot remove the sandbox's mounts" \
-		unshare-user-mount
+	held_by_kernel "$mode" "nested userns cannot remove the sandbox's mounts (no filter)" \
+		--policy "$NOFILTER" -- unshare-user-mount
 	note "$OUT"
 	# While a sandbox runs, its mounts are not the host's.
 	out=$(mktemp)
-	in_mode "$mode" "$SBXBIN" --policy strict -- "$PROBE" sleep 2 >"$out" 2>&1 &
+	in_mode "$mode" "$SBXBIN" --policy "$ITEST_POLICY" -- "$PROBE" sleep 2 >"$out" 2>&1 &
 	pid=$!
 	sleep 0.5
 	during=$(host_mounts)
@@ -111,9 +120,9 @@ for mode in $MODES; do
 		[ "$(ls -A "$LOWER")" = bin ]
 	check "[$mode] the write to /tmp never reached the host's /tmp" \
 		[ ! -e /tmp/inside ]
-	held "$mode" "lower-layer write gone in the next sandbox" \
+	held_by_kernel "$mode" "lower-layer write gone in the next sandbox" \
 		read "$LOWER/inside"
-	held "$mode" "/tmp write gone in the next sandbox" read /tmp/inside
+	held_by_kernel "$mode" "/tmp write gone in the next sandbox" read /tmp/inside
 
 	# A read-only root (the probe from a visible directory, see below).
 	for p in "$LOWER/ro" /tmp/ro /ro /etc/ro /var/tmp/ro; do
@@ -135,7 +144,7 @@ for mode in $MODES; do
 	rm -f "$LOWER/ctl"
 
 	# The write layer's size limit (4 MiB here).
-	held "$mode" "write layer full at its limit" \
+	held_by_kernel "$mode" "write layer full at its limit" \
 		--policy "$SMALL_POLICY" -- fill /tmp/fill 33554432
 	bytes=$(sed -n 's/.*ENOSPC after \([0-9]*\) bytes.*/\1/p' <<<"$OUT")
 	check "[$mode] ENOSPC between 3 and 4 MiB (got ${bytes:-?})" \
@@ -146,29 +155,67 @@ for mode in $MODES; do
 		[ "$RC" = 0 -a "${bytes:-0}" -le 4194304 ]
 	check "[$mode] the fill never reached the host" [ "$(ls -A "$LOWER")" = bin ]
 	run_probe "$mode" fill /tmp/fill 8388608
-	check "[$mode] control: 8 MiB fit the strict 16 MiB layer" [ "$RC" = 1 ]
+	check "[$mode] control: 8 MiB fit $ITEST_POLICY's write layer" [ "$RC" = 1 ]
 
 	# Programs under hidden paths, by path, from any directory.
 	run_sbx "$mode" -- "$PROG_TMP/probe" caps
 	check "[$mode] program under /tmp runs by absolute path" [ "$RC" = 0 ]
-	capture in_mode "$mode" bash -c 'cd "$1" && exec "$2" --policy strict -- ./probe caps' \
-		_ "$PROG_TMP" "$SBXBIN"
+	capture in_mode "$mode" bash -c 'cd "$1" && exec "$2" --policy "$3" -- ./probe caps' \
+		_ "$PROG_TMP" "$SBXBIN" "$ITEST_POLICY"
 	check "[$mode] program under /tmp runs by relative path from its dir" \
 		[ "$RC" = 0 ]
-	capture in_mode "$mode" bash -c 'cd /usr/share && exec "$2" --policy strict -- "$1" caps' \
-		_ "$PROG_TMP/probe" "$SBXBIN"
+	capture in_mode "$mode" bash -c 'cd /usr/share && exec "$2" --policy "$3" -- "$1" caps' \
+		_ "$PROG_TMP/probe" "$SBXBIN" "$ITEST_POLICY"
 	check "[$mode] program under /tmp runs from another directory" [ "$RC" = 0 ]
-	held "$mode" "the program's bind is read-only" write "$PROG_TMP/probe"
-	held "$mode" "only the program of its directory is visible" \
+	held_by_kernel "$mode" "the program's bind is read-only" write "$PROG_TMP/probe"
+	held_by_kernel "$mode" "only the program of its directory is visible" \
 		read "/tmp/sbx-itest-secret.$$"
 	if [ -n "$PROG_HOME" ]; then
 		run_sbx "$mode" -- "$PROG_HOME" caps
 		check "[$mode] program under /home runs" [ "$RC" = 0 ]
-		held "$mode" "secret next to the program under /home hidden" \
+		held_by_kernel "$mode" "secret next to the program under /home hidden" \
 			read "$HOME_DIR/sbx-itest-secret.$$"
 	fi
 	run_sbx "$mode" -- "$PROBE" caps
 	check "[$mode] program under /var/tmp runs" [ "$RC" = 0 ]
+
+	# strict and judge: what a single program could try. The sandbox or
+	# the filter (verdict SYS) must stop each; never an ESCAPE.
+	for policy in strict judge; do
+		for s in "/tmp/sbx-itest-secret.$$" "${SECRETS[0]}"; do
+			held "$mode" "$policy: secret $s unreadable" \
+				--policy "$policy" -- read "$s"
+		done
+		held "$mode" "$policy: /etc/shadow masked" \
+			--policy "$policy" -- read /etc/shadow
+		held "$mode" "$policy: mount refused" --policy "$policy" -- mount
+		held "$mode" "$policy: umount / refused" \
+			--policy "$policy" -- umount /
+		held "$mode" "$policy: unshare and unmount refused" \
+			--policy "$policy" -- unshare-user-mount
+		held "$mode" "$policy: chroot escape refused" \
+			--policy "$policy" -- chroot-escape "/tmp/sbx-itest-secret.$$"
+		held "$mode" "$policy: open_by_handle_at refused" \
+			--policy "$policy" -- open-by-handle
+		held "$mode" "$policy: mknod refused" \
+			--policy "$policy" -- mknod /tmp/mem
+		held "$mode" "$policy: /proc/sys not writable" \
+			--policy "$policy" -- proc-sys-write
+		held "$mode" "$policy: /sys not writable" \
+			--policy "$policy" -- sys-write
+		# Writes outside: strict's filter refuses creating files (SYS);
+		# judge's allows it, into the write layer and never the host's
+		# directory.
+		run_probe "$mode" --policy "$policy" -- create "$LOWER/$policy" inside
+		if [ "$RC" = 0 ] || { [ "$RC" = 159 ] && [ "$VERDICT" = SYS ]; }; then
+			ok "[$mode] $policy: a lower-layer write ends in the write layer or in SYS (exit $RC${VERDICT:+, $VERDICT})"
+		else
+			fail "[$mode] $policy: a lower-layer write ends in the write layer or in SYS" \
+				"exit $RC, verdict ${VERDICT:-?}: $OUT $ERR"
+		fi
+		check "[$mode] $policy: the write never reached the host" \
+			[ "$(ls -A "$LOWER")" = bin ]
+	done
 
 	no_leftover_processes "$mode" "no sandbox process left"
 done

@@ -1,6 +1,11 @@
 #!/bin/bash
 # A run's life: exit codes, signals forwarded from the caller, orphans,
-# nothing surviving the sandbox or its broker.
+# nothing surviving the sandbox or its broker. Under ITEST_POLICY (build):
+# orphans, background children and shells need fork and exec. The single
+# program parts (exit codes, deaths by signal, a trapped signal) run under
+# strict and judge as well.
+# Isolation is checked under build, the weakest built-in policy (see lib.sh).
+: "${ITEST_POLICY:=build}"
 . "$(dirname "$0")/lib.sh"
 itest_init
 
@@ -12,12 +17,12 @@ start_bg() {
 	shift 2
 	set -m
 	if [ "$mode" = root ]; then
-		"$SBXBIN" --policy strict -- "$@" >"$out" 2>&1 &
+		"$SBXBIN" --policy "${BG_POLICY:-$ITEST_POLICY}" -- "$@" >"$out" 2>&1 &
 	elif [ "$(id -u)" = 0 ]; then
 		setpriv --reuid="$ITEST_UID" --regid="$ITEST_GID" --init-groups \
-			"$SBXBIN" --policy strict -- "$@" >"$out" 2>&1 &
+			"$SBXBIN" --policy "${BG_POLICY:-$ITEST_POLICY}" -- "$@" >"$out" 2>&1 &
 	else
-		"$SBXBIN" --policy strict -- "$@" >"$out" 2>&1 &
+		"$SBXBIN" --policy "${BG_POLICY:-$ITEST_POLICY}" -- "$@" >"$out" 2>&1 &
 	fi
 	BG=$!
 	set +m
@@ -47,6 +52,12 @@ for mode in $MODES; do
 			"$PROBE" kill-self "$sig"
 	done
 	expect_rc "$mode" "a shell's exit code propagates" 7 /bin/sh -c 'exit 7'
+	for policy in strict judge; do
+		expect_rc "$mode" "$policy: exit code 42 propagates" 42 \
+			--policy "$policy" -- "$PROBE" exit 42
+		expect_rc "$mode" "$policy: death by signal 15 is 143" 143 \
+			--policy "$policy" -- "$PROBE" kill-self 15
+	done
 	no_leftover_processes "$mode" "no sandbox process left after the exits"
 
 	# Signals sent to sbx reach the payload, which traps them.
@@ -65,6 +76,21 @@ for mode in $MODES; do
 		check "[$mode] SIG$name to sbx reaches the payload (exit $RC, want $code)" \
 			[ "$RC" = "$code" ]
 		grep -q "got signal $num" "$out" || note "$(cat "$out")"
+	done
+	# The same for a single program under strict and judge.
+	for policy in strict judge; do
+		out=$WORK/trap-$mode-$policy.out
+		BG_POLICY=$policy start_bg "$mode" "$out" "$PROBE" trap 15 43 20
+		if wait_for_line "$out" ready 5; then
+			kill -TERM "$BG"
+			wait_bg
+		else
+			RC="no ready line: $(cat "$out")"
+			kill -KILL "$BG"
+			wait "$BG"
+		fi
+		check "[$mode] $policy: SIGTERM to sbx reaches the payload (exit $RC, want 43)" \
+			[ "$RC" = 43 ]
 	done
 	no_leftover_processes "$mode" "no sandbox process left after the signals"
 

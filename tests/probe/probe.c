@@ -14,6 +14,8 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -245,25 +247,81 @@ static int verb_report_ids(int argc, char **argv)
 			 su, rg, eg, sg, eff, prm);
 }
 
+/* Pushes TEXT and a newline into fd's input queue with TIOCSTI; returns 0
+ * when every byte went in, else the errno of the first refusal. */
+static int push_input(int fd, const char *text)
+{
+	for (const char *p = text;; p++) {
+		char c = *p ? *p : '\n';
+		if (ioctl(fd, TIOCSTI, &c) < 0)
+			return errno;
+		if (!*p)
+			return 0;
+	}
+}
+
+static void tty_name(int fd, char *out, size_t size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		snprintf(out, size, "?");
+	else
+		snprintf(out, size, "%u:%u", major(st.st_rdev), minor(st.st_rdev));
+}
+
+/* The controlling terminal (tty_nr of /proc/self/stat) as major:minor. */
+static void ctty_name(char *out, size_t size)
+{
+	char stat[1024];
+	unsigned long nr;
+	const char *p;
+
+	snprintf(out, size, "?");
+	if (probe_read_file("/proc/self/stat", stat, sizeof(stat)) <= 0 ||
+	    !(p = strrchr(stat, ')')) ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %lu", &nr) != 1)
+		return;
+	snprintf(out, size, "%lu:%lu", (nr >> 8) & 0xfff,
+		 (nr & 0xff) | ((nr >> 12) & 0xfff00));
+}
+
+/* tiocsti [TEXT]: fake terminal input (TEXT and a newline, default "#")
+ * with TIOCSTI into fd 0 and into /dev/tty. Held when both are refused and
+ * there is no controlling terminal. Otherwise ESCAPE, naming the terminal
+ * (major:minor) the input went to: when sbx gives the payload a terminal of
+ * its own (stdin and stdout are terminals), that is its private
+ * pseudo-terminal, and only the caller can tell whether the text reached
+ * its terminal (tests/integration/test_identity.sh reads it back). */
 static int verb_tiocsti(int argc, char **argv)
 {
-	char c = '#';
-	int fd, tty_errno = 0;
+	const char *text = argc > 1 ? argv[1] : "#";
+	char name0[32], namet[32] = "-", what[256] = "";
+	int fd, e0, et = 0, tty_errno = 0;
 
-	(void)argc;
 	if (!isatty(0))
 		return probe_say(PROBE_FAILED, argv[0], "fd 0 is not a terminal");
+	tty_name(0, name0, sizeof(name0));
+	e0 = push_input(0, text);
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
+	if (fd < 0) {
+		tty_errno = errno;
+	} else {
+		ctty_name(namet, sizeof(namet));
+		et = push_input(fd, text);
 		close(fd);
-		return probe_escape(argv[0], "/dev/tty opened: a controlling "
-				    "terminal is reachable");
 	}
-	tty_errno = errno;
-	if (ioctl(0, TIOCSTI, &c) == 0)
-		return probe_escape(argv[0], "TIOCSTI on fd 0 pushed input");
+	if (!e0)
+		snprintf(what, sizeof(what), "TIOCSTI on fd 0 (tty %s) pushed "
+			 "input; ", name0);
+	if (fd >= 0)
+		snprintf(what + strlen(what), sizeof(what) - strlen(what),
+			 "/dev/tty (tty %s) opened, TIOCSTI there: %s", namet,
+			 et ? probe_errname(et) : "pushed input");
+	if (*what)
+		return probe_escape(argv[0], "%s", what);
 	return probe_held(argv[0], "TIOCSTI: %s, /dev/tty: %s",
-			  probe_errname(errno), probe_errname(tty_errno));
+			  probe_errname(e0), probe_errname(tty_errno));
 }
 
 static int verb_sleep(int argc, char **argv)
@@ -444,7 +502,7 @@ static const struct probe_verb proc_verbs[] = {
 	{"fds", 0, 0, "", verb_fds},
 	{"setuid-exec", 1, 1, "PATH", verb_setuid_exec},
 	{"report-ids", 0, 0, "", verb_report_ids},
-	{"tiocsti", 0, 0, "", verb_tiocsti},
+	{"tiocsti", 0, 1, "[TEXT]", verb_tiocsti},
 	{"sleep", 1, 1, "SECONDS", verb_sleep},
 	{"exit", 1, 1, "CODE", verb_exit},
 	{"kill-self", 1, 1, "SIGNUM", verb_kill_self},
