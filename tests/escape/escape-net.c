@@ -13,7 +13,7 @@
 #include <sys/un.h>
 
 #define SOCK(name, dom, type, proto) do { \
-	int s_ = socket(dom, type | SOCK_CLOEXEC, proto); \
+	int s_ = socket((dom), (type) | SOCK_CLOEXEC, (proto)); \
 	if (s_ >= 0) return escaped(name " socket created (fd %d)", s_); \
 	return held(name ": %s", en(errno)); } while (0)
 

@@ -174,6 +174,11 @@ run_one() {
 	while [ "$1" != -- ]; do opts+=("$1"); shift; done
 	shift
 	local o e rc pid try
+	if [ ! -x "$D/sbx" ]; then
+		not_ok "[$mode/$pol] $name: $D vanished (removed by another process); stopping"
+		echo "$PASSED passed, $FAILED failed"
+		exit 1
+	fi
 	o=$(mktemp) e=$(mktemp)
 	for try in 1 2; do
 	if [ "$mode" = root ]; then
