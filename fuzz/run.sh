@@ -6,7 +6,9 @@
 # fuzz/out/HARNESS/default/{crashes,hangs}; the exit status is 1 when there
 # are any, so CI fails on them. One afl-fuzz at a time: it takes a whole core.
 # Environment: SBX_FUZZ_BUILD (build dir, default build-fuzz), SBX_FUZZ_OUT
-# (output dir), SBX_FUZZ_RESUME=1 to continue a previous run's queue.
+# (output dir), SBX_FUZZ_RESUME=1 to continue a previous run's queue,
+# SBX_FUZZ_TIMEOUT_MS (per input, default 1000; raise it on a loaded machine,
+# where a busy CPU alone can make AFL save a "hang").
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -46,7 +48,7 @@ export AFL_NO_AFFINITY=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:symbolize=0:detect_leaks=0:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1}
 
-args=(-V "$seconds" -o "$out" -m none -t 1000)
+args=(-V "$seconds" -o "$out" -m none -t "${SBX_FUZZ_TIMEOUT_MS:-1000}")
 [ -f "$dict" ] && args+=(-x "$dict")
 if [ "${SBX_FUZZ_RESUME:-0}" = 1 ] && [ -d "$out/default/queue" ]; then
 	args+=(-i -)
