@@ -337,28 +337,39 @@ root_map_range() {
 
 # Processes of our sandboxes: in user mode anything of the test user (who
 # runs nothing else); as root, where every root-started sandbox shares the
-# mapped range, anything running our sbx, probe or files (sandbox inits
-# show sbx's command line). Zombies are dead already and only wait for the
-# host's init to reap them. Processes naming another test's copies (the
-# work directory or visible probe of another integration test, the host
-# helpers of tests/escape, run at the same time as the same user) are that
-# test's business.
+# mapped range, anything running our sbx, probe or files. A sandbox's init
+# shows only "sbx-init" and stands for its parent, the sbx that started it.
+# Zombies are dead already and only wait for the host's init to reap them.
+# Processes naming another test's copies (the work directory or visible
+# probe of another integration test, the host helpers of tests/escape, run
+# at the same time as the same user) are that test's business.
 sandbox_processes() {
 	local uid=-1
 	[ "$1" = user ] && uid=$ITEST_UID
-	ps -eo uid=,pid=,stat=,args= |
+	ps -eo uid=,pid=,ppid=,stat=,args= |
 		U=$uid P1=$WORK P2=$VISIBLE P3=/sbx-itest- \
 		R1='/var/tmp/sbx-itest[.][A-Za-z0-9]+' \
 		R2='/sbx-itest-bin[.][A-Za-z0-9]+' awk '
-		function other(re, ours) {
-			return match($0, re) && substr($0, RSTART, RLENGTH) != ours
+		function other(s, re, ours) {
+			return match(s, re) && substr(s, RSTART, RLENGTH) != ours
 		}
-		$3 ~ /^Z/ { next }
-		index($0, "/sbx-escape.") { next }
-		other(ENVIRON["R1"], ENVIRON["P1"]) { next }
-		other(ENVIRON["R2"], ENVIRON["P2"]) { next }
-		$1 == ENVIRON["U"] || index($0, ENVIRON["P1"]) ||
-		index($0, ENVIRON["P2"]) || index($0, ENVIRON["P3"]) { print }'
+		{ line[NR] = $0; pid[NR] = $2; ppid[NR] = $3; stat[NR] = $4
+		  uid[NR] = $1; args = $0
+		  sub(/^ *[^ ]+ +[^ ]+ +[^ ]+ +[^ ]+ +/, "", args); cmd[$2] = args
+		  a[NR] = args }
+		END {
+			for (i = 1; i <= NR; i++) {
+				if (stat[i] ~ /^Z/) continue
+				s = a[i]
+				if (s ~ /^sbx-init/) s = s " " cmd[ppid[i]]
+				if (index(s, "/sbx-escape.")) continue
+				if (other(s, ENVIRON["R1"], ENVIRON["P1"])) continue
+				if (other(s, ENVIRON["R2"], ENVIRON["P2"])) continue
+				if (uid[i] == ENVIRON["U"] || index(s, ENVIRON["P1"]) ||
+					index(s, ENVIRON["P2"]) || index(s, ENVIRON["P3"]))
+					print line[i]
+			}
+		}'
 	return 0
 }
 
