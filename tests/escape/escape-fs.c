@@ -244,7 +244,7 @@ static int a_devices(int argc, char **argv)
  * namespace's owner, which the payload lacks. */
 static int a_mount(int argc, char **argv)
 {
-	struct { const char *what; long r; } t[6];
+	struct { const char *what; long r; } t[8];
 	int n = 0, e;
 #define TRY(w, call) do { long r_ = (call); e = errno; \
 	if (r_ == 0) return escaped("%s succeeded", w); \
@@ -255,6 +255,7 @@ static int a_mount(int argc, char **argv)
 	TRY("bind / on /mnt", mount("/", "/mnt", NULL, MS_BIND | MS_REC, NULL));
 	TRY("pivot_root", syscall(SYS_pivot_root, "/tmp", "/tmp"));
 	TRY("mount proc", mount("proc", "/tmp", "proc", 0, NULL));
+	TRY("chroot", chroot("/tmp"));
 #undef TRY
 	char d[512] = "";
 	for (int i = 0; i < n; i++) {

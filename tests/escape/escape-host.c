@@ -5,6 +5,9 @@
  *   with-key DESC -- CMD...       new session keyring with a "user" key DESC,
  *                                 runs CMD, then reports on stderr whether
  *                                 CMD added "sbx-escape-added" to it
+ *   with-ipc KEY -- CMD...        a System V shared memory segment, message
+ *                                 queue and semaphore set with KEY (mode
+ *                                 0666) exist while CMD runs
  *   pty-run -- CMD...             runs CMD on a fresh pty (as stdin, stdout,
  *                                 stderr and controlling terminal), copies
  *                                 its output, then reports on stderr the
@@ -16,6 +19,10 @@
 #include <pty.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -100,6 +107,26 @@ static int with_key(char **argv)
 	return rc;
 }
 
+static int with_ipc(char **argv)
+{
+	key_t key = (key_t)strtol(argv[1], NULL, 0);
+	int shm = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0666);
+	int msq = msgget(key, IPC_CREAT | IPC_EXCL | 0666);
+	int sem = semget(key, 1, IPC_CREAT | IPC_EXCL | 0666);
+	int rc = 2;
+	if (shm < 0 || msq < 0 || sem < 0)
+		perror("with-ipc");
+	else
+		rc = run_wait(argv + 3);
+	if (shm >= 0)
+		shmctl(shm, IPC_RMID, NULL);
+	if (msq >= 0)
+		msgctl(msq, IPC_RMID, NULL);
+	if (sem >= 0)
+		semctl(sem, 0, IPC_RMID);
+	return rc;
+}
+
 static int pty_run(char **argv)
 {
 	int m, s;
@@ -157,6 +184,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 5 && !strcmp(argv[1], "with-key") && !strcmp(argv[3], "--"))
 		return with_key(argv + 1);
+	if (argc >= 5 && !strcmp(argv[1], "with-ipc") && !strcmp(argv[3], "--"))
+		return with_ipc(argv + 1);
 	if (argc >= 4 && !strcmp(argv[1], "pty-run") && !strcmp(argv[2], "--"))
 		return pty_run(argv + 1);
 	fprintf(stderr, "usage: see the comment at the top of escape-host.c\n");

@@ -9,7 +9,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
 #include <sys/ptrace.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -229,6 +233,24 @@ static int a_nested_userns(int argc, char **argv)
 		    en(e1), en(e2), en(e3));
 }
 
+/* sysv-ipc KEY: the host made a shared memory segment, a message queue and
+ * a semaphore set with KEY; the IPC namespace must hide them. */
+static int a_sysv_ipc(int argc, char **argv)
+{
+	key_t key = (key_t)strtol(argv[1], NULL, 0);
+	int shm = shmget(key, 0, 0), e1 = errno;
+	if (shm >= 0)
+		return escaped("the host's shared memory segment (key %#x) is visible", key);
+	int msq = msgget(key, 0), e2 = errno;
+	if (msq >= 0)
+		return escaped("the host's message queue (key %#x) is visible", key);
+	int sem = semget(key, 0, 0), e3 = errno;
+	if (sem >= 0)
+		return escaped("the host's semaphore set (key %#x) is visible", key);
+	return held("key %#x: shmget %s, msgget %s, semget %s", key, en(e1),
+		    en(e2), en(e3));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct esc_attack t[] = {
@@ -239,6 +261,7 @@ int main(int argc, char **argv)
 		{ "sys-leak", a_sys_leak, 0 },
 		{ "setns", a_setns, 1 },
 		{ "nested-userns", a_nested_userns, 0 },
+		{ "sysv-ipc", a_sysv_ipc, 1 },
 		{ NULL, NULL, 0 },
 	};
 	return esc_main(t, argc, argv);

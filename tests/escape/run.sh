@@ -140,6 +140,7 @@ start_bg setpriv --reuid="$UUID" --regid="$UGID" --clear-groups "$D/escape-host"
 SLEEPER_user=$!
 [ "$(id -u)" = 0 ] || SLEEPER_user=$SLEEPER_root
 PORT=$((20000 + RANDOM % 20000))
+IPCKEY=$((0x5b000000 + RANDOM * 32768 + RANDOM)) # System V IPC key
 HOSTIP=$(ip -4 route get 1.1.1.1 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "src") print $(i + 1) }')
 HOSTIP=${HOSTIP:-127.0.0.1}
 start_bg "$D/escape-host" listen-tcp 0.0.0.0 "$PORT" "$D/tcp.log"
@@ -288,6 +289,11 @@ for mode in $MODES; do
 		A sys-leak attack "$D/escape-proc" sys-leak
 		A setns attack "$D/escape-proc" setns "$hostpid"
 		A nested-userns attack "$D/escape-proc" nested-userns
+		if want sysv-ipc; then
+			WRAP=("$D/escape-host" with-ipc "$IPCKEY" --)
+			A sysv-ipc attack "$D/escape-proc" sysv-ipc "$IPCKEY"
+			WRAP=()
+		fi
 		A x32 attack "$D/escape-kern" x32
 		A i386 attack "$D/escape-kern" i386
 		A io-uring attack "$D/escape-kern" io-uring
