@@ -198,7 +198,7 @@ static int run_sandbox(struct sandbox_config *cfg,
 	if (r < 0)
 		return r;
 	res->cgroup_version = cg_version(cg);
-	cfg->cpu_by_cgroup = cg != NULL;
+	cfg->cgroup_limits = cg != NULL;
 	timing(res, "cgroup", t);
 	r = supervised(cfg, cg, &o, &pty, &s, res, t, err);
 	if (r < 0)

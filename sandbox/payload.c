@@ -37,7 +37,7 @@ static int set_cpu_backstop(const Sbx__Limits *l, bool by_cgroup)
 	return setrlimit(RLIMIT_CPU, &rl) < 0 ? -errno : 0;
 }
 
-static int set_rlimits(const Sbx__Limits *l, bool cpu_by_cgroup,
+static int set_rlimits(const Sbx__Limits *l, bool cgroup_limits,
 		       struct setup_error *e)
 {
 	const struct {
@@ -50,6 +50,14 @@ static int set_rlimits(const Sbx__Limits *l, bool cpu_by_cgroup,
 		{RLIMIT_NOFILE, l->has_open_files, l->open_files, "NOFILE"},
 		{RLIMIT_STACK, l->has_stack_bytes, l->stack_bytes, "STACK"},
 		{RLIMIT_CORE, l->has_core_bytes, l->core_bytes, "CORE"},
+		/* Without a cgroup, per-process stand-ins: RLIMIT_DATA (heap
+		 * and private mappings) for memory, and RLIMIT_NPROC, which
+		 * Linux 5.14+ counts per user namespace, so only this
+		 * sandbox's processes (PID 1 among them when rootless). */
+		{RLIMIT_DATA, !cgroup_limits && l->has_memory_bytes,
+		 l->memory_bytes, "DATA"},
+		{RLIMIT_NPROC, !cgroup_limits && l->has_processes,
+		 l->processes + 1, "NPROC"},
 	};
 	int r;
 
@@ -60,7 +68,7 @@ static int set_rlimits(const Sbx__Limits *l, bool cpu_by_cgroup,
 					  lim[i].name,
 					  (unsigned long long)lim[i].value);
 	}
-	if ((r = set_cpu_backstop(l, cpu_by_cgroup)) < 0)
+	if ((r = set_cpu_backstop(l, cgroup_limits)) < 0)
 		return setup_fail(e, STEP_RLIMITS, -r, "RLIMIT_CPU");
 	return 0;
 }
@@ -81,7 +89,7 @@ static int prepare(const struct sandbox_config *cfg, struct setup_error *e)
 	 * ours: job control and Ctrl-C through its line discipline. */
 	if (cfg->tty && ioctl(0, TIOCSCTTY, 0) < 0)
 		return setup_fail(e, STEP_SESSION, errno, "TIOCSCTTY");
-	if ((r = set_rlimits(p->limits, cfg->cpu_by_cgroup, e)) < 0)
+	if ((r = set_rlimits(p->limits, cfg->cgroup_limits, e)) < 0)
 		return r;
 	if (chdir(p->filesystem->workdir) < 0)
 		return setup_fail(e, STEP_CHDIR, errno, "chdir %s",

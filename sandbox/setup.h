@@ -60,8 +60,9 @@ struct sandbox_config {
 	char *const *argv;
 	char *const *envp;
 	bool host_root;         /* broker runs as root: ids need switching */
-	bool cpu_by_cgroup;     /* the broker enforces the CPU limit from the
-				 * cgroup: RLIMIT_CPU only backs it up */
+	bool cgroup_limits;     /* the run has a cgroup: memory, processes and
+				 * CPU are limited there, rlimits only back
+				 * them up; without one rlimits stand in */
 	unsigned long ns_flags; /* CLONE_NEW* the sandbox was created with */
 	int stdio[3];           /* installed as the payload's 0, 1, 2; -1:
 				 * inherit the broker's */

@@ -22,14 +22,25 @@ sbx_groups() {
 	find /sys/fs/cgroup -maxdepth 6 -type d -name 'sbx-[0-9]*' 2>/dev/null | sort
 }
 
-# Groups whose broker is gone: what a leak looks like (groups of other sbx
-# runs alive on this machine are not ours to judge).
+# Groups whose broker is gone, under this test's own groups (where its
+# runs make theirs): what a leak looks like. Other sessions on the machine
+# have groups of their own elsewhere, not ours to judge.
+our_parents() {
+	local line ctrls path h
+	while IFS=: read -r _ ctrls path; do
+		[ -z "$ctrls" ] && h=unified || h=${ctrls#name=}
+		[ -d "/sys/fs/cgroup/$h$path" ] && echo "/sys/fs/cgroup/$h$path"
+	done </proc/self/cgroup
+}
 stale_groups() {
-	local g pid
-	for g in $(sbx_groups); do
-		pid=${g##*/sbx-}
-		pid=${pid%%-*}
-		kill -0 "$pid" 2>/dev/null || echo "$g"
+	local g pid parent
+	for parent in $(our_parents); do
+		for g in "$parent"/sbx-[0-9]*; do
+			[ -d "$g" ] || continue
+			pid=${g##*/sbx-}
+			pid=${pid%%-*}
+			kill -0 "$pid" 2>/dev/null || echo "$g"
+		done
 	done
 }
 
