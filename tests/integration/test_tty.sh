@@ -15,10 +15,11 @@ for mode in $MODES; do
 	sock=$dir/tmux.sock
 	T() { in_mode "$mode" tmux -S "$sock" "$@"; }
 	pane() { T capture-pane -p -J | grep -v '^$'; }
-	# wait_pane PATTERN: until the pane shows it (5 s)
+	# wait_pane PATTERN: until the pane shows it (10 s: CI machines are
+	# loaded)
 	wait_pane() {
 		local i
-		for i in $(seq 50); do
+		for i in $(seq 100); do
 			pane | grep -q -- "$1" && return 0
 			sleep 0.1
 		done
@@ -57,7 +58,15 @@ for mode in $MODES; do
 	sleep 0.3
 	T send-keys 'jobs; kill -9 %1; wait' Enter
 	check "[$mode] Ctrl-Z stops a job (job control)" wait_pane 'Stopped.*sleep 50'
+	# Keys typed before sbx has exited would go to the sandbox's shell:
+	# wait for the outer prompt to come back first.
+	prompts=0
+	prompts=$(pane | grep -c '^outer\$')
 	T send-keys 'exit 3' Enter
+	for i in $(seq 100); do
+		[ "$(pane | grep -c '^outer\$')" -gt "$prompts" ] && break
+		sleep 0.1
+	done
 	T send-keys 'echo sbx-exit=$?; stty -g > '"$dir"'/after' Enter
 	check "[$mode] the shell's exit code comes back (3)" wait_pane 'sbx-exit=3'
 	sleep 0.3
