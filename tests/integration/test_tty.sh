@@ -60,7 +60,6 @@ for mode in $MODES; do
 	check "[$mode] Ctrl-Z stops a job (job control)" wait_pane 'Stopped.*sleep 50'
 	# Keys typed before sbx has exited would go to the sandbox's shell:
 	# wait for the outer prompt to come back first.
-	prompts=0
 	prompts=$(pane | grep -c '^outer\$')
 	T send-keys 'exit 3' Enter
 	for i in $(seq 100); do
