@@ -199,57 +199,43 @@ static Sbx__Filesystem *overlay_filesystem(struct cli_opts *o)
 	return p ? SUBMSG(p, filesystem, sbx__filesystem__init) : NULL;
 }
 
-/* A duration option: strictly positive milliseconds. */
-static int parse_ms_opt(const char *opt, const char *arg, uint64_t *ret,
-			struct sbx_error *err)
+enum unit { UNIT_MS, UNIT_BYTES, UNIT_COUNT };
+
+/* Each unit's parser and the words of its error message. */
+static const struct unit_syntax {
+	int (*parse)(const char *s, uint64_t *ret);
+	const char *what;
+	const char *hint;
+} units[] = {
+	[UNIT_MS] = { units_parse_ms, "invalid duration",
+		      "a positive number with a unit: 500ms, 2s, 1.5s, 3m, 1h "
+		      "(no unit: milliseconds)" },
+	[UNIT_BYTES] = { units_parse_bytes, "invalid size",
+			 "a positive number of bytes with an optional suffix "
+			 "K, M, G or T: 4096, 64K, 256M, 2G" },
+	[UNIT_COUNT] = { units_parse_count, "not a positive whole number",
+			 NULL },
+};
+
+/* An option's value in unit u: strictly positive. */
+static int parse_unit_opt(enum unit u, const char *opt, const char *arg,
+			  uint64_t *ret, struct sbx_error *err)
 {
-	int r = units_parse_ms(arg, ret);
+	int r = units[u].parse(arg, ret);
 
 	if (r == -ERANGE)
 		return sbx_err(err, -ERANGE, "%s: '%s' is too large", opt, arg);
 	if (r < 0 || *ret == 0) {
-		sbx_err(err, -EINVAL, "%s: invalid duration '%s'", opt, arg);
-		sbx_err_hint(err, "a positive number with a unit: 500ms, 2s, "
-			     "1.5s, 3m, 1h (no unit: milliseconds)");
+		sbx_err(err, -EINVAL, "%s: %s '%s'", opt, units[u].what, arg);
+		if (units[u].hint)
+			sbx_err_hint(err, "%s", units[u].hint);
 		return -EINVAL;
 	}
-	return 0;
-}
-
-static int parse_bytes_opt(const char *opt, const char *arg, uint64_t *ret,
-			   struct sbx_error *err)
-{
-	int r = units_parse_bytes(arg, ret);
-
-	if (r == -ERANGE)
-		return sbx_err(err, -ERANGE, "%s: '%s' is too large", opt, arg);
-	if (r < 0 || *ret == 0) {
-		sbx_err(err, -EINVAL, "%s: invalid size '%s'", opt, arg);
-		sbx_err_hint(err, "a positive number of bytes with an optional "
-			     "suffix K, M, G or T: 4096, 64K, 256M, 2G");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int parse_count_opt(const char *opt, const char *arg, uint64_t *ret,
-			   struct sbx_error *err)
-{
-	int r = units_parse_count(arg, ret);
-
-	if (r == -ERANGE)
-		return sbx_err(err, -ERANGE, "%s: '%s' is too large", opt, arg);
-	if (r < 0 || *ret == 0)
-		return sbx_err(err, -EINVAL,
-			       "%s: '%s' is not a positive whole number", opt,
-			       arg);
 	return 0;
 }
 
 /* The limit options: each sets one field of Limits, found by name in the
  * generated descriptor, so a new limit option is one row here. */
-enum unit { UNIT_MS, UNIT_BYTES, UNIT_COUNT };
-
 static const struct limit_opt {
 	int opt;
 	const char *name;  /* "--time" */
@@ -285,17 +271,7 @@ static int set_limit(struct cli_opts *o, const struct limit_opt *lo,
 	uint64_t v;
 	int r;
 
-	switch (lo->unit) {
-	case UNIT_MS:
-		r = parse_ms_opt(lo->name, arg, &v, err);
-		break;
-	case UNIT_BYTES:
-		r = parse_bytes_opt(lo->name, arg, &v, err);
-		break;
-	default:
-		r = parse_count_opt(lo->name, arg, &v, err);
-		break;
-	}
+	r = parse_unit_opt(lo->unit, lo->name, arg, &v, err);
 	if (r < 0)
 		return r;
 	if (v > UINT32_MAX && f->type == PROTOBUF_C_TYPE_UINT32)
@@ -426,7 +402,8 @@ static int add_tmpfs(struct cli_opts *o, const char *arg, struct sbx_error *err)
 	if (r < 0)
 		return r;
 	if (colon) {
-		r = parse_bytes_opt("--tmpfs", colon + 1, &m->size_bytes, err);
+		r = parse_unit_opt(UNIT_BYTES, "--tmpfs", colon + 1,
+				   &m->size_bytes, err);
 		if (r < 0)
 			return r;
 		m->has_size_bytes = true;

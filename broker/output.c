@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fds.h"
 
 #define CHUNK (1u << 16)
 
@@ -65,21 +66,6 @@ void output_started(struct output *o)
 			close_and_reset(&o->child[i]);
 }
 
-/* Writes all of buf (the destination may be a pipe taking it in parts). */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int output_pump(struct output *o, int i)
 {
 	char buf[CHUNK];
@@ -100,7 +86,7 @@ int output_pump(struct output *o, int i)
 		/* The reader went away (`sbx ... | head`): close our end so the
 		 * payload gets its own SIGPIPE, as in a plain pipeline. Other
 		 * errors (a full disk) must not stop the run. */
-		if (write_all(o->dst[i], buf, take) == -EPIPE) {
+		if (fds_write_all(o->dst[i], buf, take) == -EPIPE) {
 			close_and_reset(&o->pipe_rd[i]);
 			return 0;
 		}

@@ -16,20 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
+#include "fds.h"
 
 static void copy_winsize(int from, int to)
 {
@@ -123,7 +110,7 @@ static bool relay_out(struct pty *p)
 		return true;
 	if (n <= 0) /* EIO: every slave descriptor is closed */
 		return false;
-	write_all(1, buf, (size_t)n);
+	fds_write_all(1, buf, (size_t)n);
 	return true;
 }
 
@@ -136,7 +123,7 @@ void pty_handle(struct pty *p, struct pollfd fds[PTY_NFDS])
 	if (fds[0].fd >= 0 && fds[0].revents) {
 		ssize_t n = read(0, buf, sizeof(buf));
 		if (n > 0)
-			write_all(p->master, buf, (size_t)n);
+			fds_write_all(p->master, buf, (size_t)n);
 		else if (n == 0 || (errno != EINTR && errno != EAGAIN))
 			p->in_eof = true;
 	}

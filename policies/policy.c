@@ -12,6 +12,7 @@
  * is always freed with protobuf_c_message_free_unpacked (policy_free) whether
  * it was unpacked, parsed, merged or finalized. */
 #include "policy.h"
+#include "pb-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,37 +55,6 @@ void policy_free(Sbx__Policy *p)
 static int merge_message(ProtobufCMessage *base,
 			 const ProtobufCMessage *overlay);
 
-/* Size of one value of a field in the C struct (one element for repeated). */
-static size_t field_value_size(const ProtobufCFieldDescriptor *f)
-{
-	switch (f->type) {
-	case PROTOBUF_C_TYPE_INT32:
-	case PROTOBUF_C_TYPE_SINT32:
-	case PROTOBUF_C_TYPE_SFIXED32:
-	case PROTOBUF_C_TYPE_UINT32:
-	case PROTOBUF_C_TYPE_FIXED32:
-	case PROTOBUF_C_TYPE_FLOAT:
-	case PROTOBUF_C_TYPE_ENUM:
-		return 4;
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return 8;
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_STRING:
-		return sizeof(char *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(ProtobufCMessage *);
-	}
-	return 0;
-}
-
 /* A fresh, initialised, empty message of type desc, malloc'ed like unpack
  * does so that free_unpacked can release it. */
 static ProtobufCMessage *message_new(const ProtobufCMessageDescriptor *desc)
@@ -97,7 +67,7 @@ static ProtobufCMessage *message_new(const ProtobufCMessageDescriptor *desc)
 }
 
 /* Deep-copies one value (string, bytes, message or plain scalar) from src to
- * dst, both pointing at storage of field_value_size(f) bytes. dst must not own
+ * dst, both pointing at storage of pb_value_size(f->type) bytes. dst must not own
  * anything (the caller frees what was there). */
 static int copy_value(const ProtobufCFieldDescriptor *f, void *dst,
 		      const void *src)
@@ -147,7 +117,7 @@ static int copy_value(const ProtobufCFieldDescriptor *f, void *dst,
 		return 0;
 	}
 	default:
-		memcpy(dst, src, field_value_size(f));
+		memcpy(dst, src, pb_value_size(f->type));
 		return 0;
 	}
 }
@@ -220,7 +190,7 @@ static bool field_present(const ProtobufCFieldDescriptor *f,
 	if (f->type == PROTOBUF_C_TYPE_BYTES)
 		return ((const ProtobufCBinaryData *)v)->len > 0;
 	static const char zero[sizeof(ProtobufCBinaryData)];
-	return memcmp(v, zero, field_value_size(f)) != 0;
+	return memcmp(v, zero, pb_value_size(f->type)) != 0;
 }
 
 /* Marks a singular field as set after its value was stored. */
@@ -256,7 +226,7 @@ static int merge_repeated(const ProtobufCFieldDescriptor *f,
 	size_t n_over = *(const size_t *)CMEMBER(overlay, f->quantifier_offset);
 	void **arr_base = MEMBER(base, f->offset);
 	const char *arr_over;
-	size_t size = field_value_size(f), total;
+	size_t size = pb_value_size(f->type), total;
 	char *arr;
 
 	if (n_over == 0)
@@ -299,7 +269,7 @@ static int merge_singular(const ProtobufCMessageDescriptor *desc,
 			oneof_current(desc, f, base);
 		if (cur && cur != f) {
 			free_value(cur, dst);
-			memset(dst, 0, field_value_size(cur));
+			memset(dst, 0, pb_value_size(cur->type));
 			*(uint32_t *)MEMBER(base, f->quantifier_offset) = 0;
 		}
 	}
@@ -323,7 +293,7 @@ static int merge_singular(const ProtobufCMessageDescriptor *desc,
 	if (r < 0)
 		return r;
 	free_value(f, dst);
-	memcpy(dst, tmp, field_value_size(f));
+	memcpy(dst, tmp, pb_value_size(f->type));
 	field_set_present(f, base);
 	return 0;
 }

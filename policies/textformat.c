@@ -10,6 +10,7 @@
  * (malloc'ed strings, bytes, submessages and repeated arrays), so callers
  * free parsed and unpacked messages the same way. */
 #include "textformat.h"
+#include "pb-util.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -411,39 +412,6 @@ static void suggest_format(const struct suggestion *s, char *buf, size_t size)
 
 /* ------------------------------------------------------ field storage */
 
-static size_t value_size(ProtobufCType type)
-{
-	switch (type) {
-	case PROTOBUF_C_TYPE_INT32:
-	case PROTOBUF_C_TYPE_SINT32:
-	case PROTOBUF_C_TYPE_SFIXED32:
-	case PROTOBUF_C_TYPE_UINT32:
-	case PROTOBUF_C_TYPE_FIXED32:
-		return sizeof(uint32_t);
-	case PROTOBUF_C_TYPE_INT64:
-	case PROTOBUF_C_TYPE_SINT64:
-	case PROTOBUF_C_TYPE_SFIXED64:
-	case PROTOBUF_C_TYPE_UINT64:
-	case PROTOBUF_C_TYPE_FIXED64:
-		return sizeof(uint64_t);
-	case PROTOBUF_C_TYPE_FLOAT:
-		return sizeof(float);
-	case PROTOBUF_C_TYPE_DOUBLE:
-		return sizeof(double);
-	case PROTOBUF_C_TYPE_BOOL:
-		return sizeof(protobuf_c_boolean);
-	case PROTOBUF_C_TYPE_ENUM:
-		return sizeof(int);
-	case PROTOBUF_C_TYPE_STRING:
-		return sizeof(char *);
-	case PROTOBUF_C_TYPE_BYTES:
-		return sizeof(ProtobufCBinaryData);
-	case PROTOBUF_C_TYPE_MESSAGE:
-		return sizeof(ProtobufCMessage *);
-	}
-	return 0;
-}
-
 static const char *type_name(ProtobufCType type)
 {
 	static const char *const names[] = {
@@ -478,7 +446,7 @@ static void *repeated_slot(ProtobufCMessage *msg,
 {
 	size_t n = MEMBER(size_t, msg, f->quantifier_offset);
 	void **arr = &MEMBER(void *, msg, f->offset);
-	size_t size = value_size(f->type);
+	size_t size = pb_value_size(f->type);
 
 	/* Capacity is implicit: 4, then powers of two. */
 	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
@@ -510,7 +478,7 @@ static void mark_present(ProtobufCMessage *msg,
 static int store_value(ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
 		       const void *value)
 {
-	size_t size = value_size(f->type);
+	size_t size = pb_value_size(f->type);
 
 	if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 		void *slot = repeated_slot(msg, f);
@@ -1481,7 +1449,7 @@ static bool is_zero(const ProtobufCFieldDescriptor *f, const void *v)
 		return *(const void *const *)v == NULL;
 	default: {
 		static const char zeros[8];
-		return memcmp(v, zeros, value_size(f->type)) == 0;
+		return memcmp(v, zeros, pb_value_size(f->type)) == 0;
 	}
 	}
 }
@@ -1550,7 +1518,7 @@ static void print_message(struct sbuf *sb, const ProtobufCMessage *msg,
 		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
 			size_t n = CMEMBER(size_t, msg, f->quantifier_offset);
 			const char *arr = CMEMBER(char *, msg, f->offset);
-			size_t size = value_size(f->type);
+			size_t size = pb_value_size(f->type);
 			for (size_t j = 0; arr && j < n; j++)
 				print_one(sb, f, arr + j * size, depth);
 		} else if (is_present(msg, f)) {

@@ -74,3 +74,19 @@ int fds_cloexec_from(int from)
 		return 0;
 	return walk_proc_fds(from, NULL, 0, true);
 }
+
+int fds_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
