@@ -72,6 +72,7 @@ static const struct option long_opts[] = {
 	{ "stdout", required_argument, NULL, OPT_STDOUT },
 	{ "stderr", required_argument, NULL, OPT_STDERR },
 	{ "json", required_argument, NULL, OPT_JSON },
+	{ "result", required_argument, NULL, OPT_JSON },
 	{ "meta", required_argument, NULL, OPT_META },
 	{ "workdir", required_argument, NULL, OPT_WORKDIR },
 	{ "keep-changes", required_argument, NULL, OPT_KEEP_CHANGES },
@@ -102,7 +103,8 @@ void cli_usage(FILE *f)
 	      "      --stdin FILE        payload's stdin from FILE (opened by sbx)\n"
 	      "      --stdout FILE       payload's stdout to FILE (truncated)\n"
 	      "      --stderr FILE       payload's stderr to FILE (truncated)\n"
-	      "      --json FILE         write the result as JSON to FILE\n"
+	      "      --json FILE         write the result as JSON to FILE (- for\n"
+	      "                          stdout); --result FILE is the same\n"
 	      "      --meta FILE         write an isolate-style meta file to FILE\n"
 	      "  -h, --help              show this help and exit\n"
 	      "      --version           show the version and exit\n"

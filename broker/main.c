@@ -1,10 +1,12 @@
 /* sbx: the command line (broker). Parse, dispatch, print, exit; the work is
  * in cli.c (options -> policy overlay), policies/ and sbx_run. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "builtin.h"
 #include "cleanup.h"
@@ -47,7 +49,15 @@ static int open_result_file(const char *opt, const char *path, FILE **ret,
 {
 	if (!path)
 		return 0;
-	*ret = fopen(path, "we");
+	/* "-": standard output, through a copy that fclose may close */
+	if (strcmp(path, "-") == 0) {
+		int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		*ret = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!*ret && fd >= 0)
+			close(fd);
+	} else {
+		*ret = fopen(path, "we");
+	}
 	if (!*ret)
 		return sbx_err_errno(err, -errno, "%s: cannot write %s", opt,
 				     path);
