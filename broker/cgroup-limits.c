@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include "cgroup-devices.h"
 #include "cgroup-file.h"
 #include "cgroup-internal.h"
 
@@ -88,44 +90,39 @@ static int cpu_quota(struct cg_dir *d, const Sbx__Limits *l,
 	return 0;
 }
 
-/* The nodes of the sandbox's minimal /dev, and its own devpts. */
-static const char *const base_devices[] = {
-	"c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
-	"c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm",
-};
-
-static int device_rule(const Sbx__Device *dev, char *out, size_t size)
+static int devices_v1(struct cg_dir *d, const struct dev_rule *rules,
+		      size_t n, struct sbx_error *err)
 {
-	struct stat st;
-
-	if (stat(dev->path, &st) < 0)
-		return -errno;
-	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
-		return -ENODEV;
-	snprintf(out, size, "%c %u:%u %s", S_ISCHR(st.st_mode) ? 'c' : 'b',
-		 major(st.st_rdev), minor(st.st_rdev),
-		 dev->access ? dev->access : "rw");
-	return 0;
-}
-
-static int devices_v1(struct cg_dir *d, const Sbx__Policy *p,
-		      struct sbx_error *err)
-{
-	char rule[64];
+	char line[64];
 	int r;
 
 	if ((r = cgf_write(d->fd, "devices.deny", "a")) < 0)
 		return fail(err, r, d, "devices.deny");
-	for (size_t i = 0; i < sizeof(base_devices) / sizeof(*base_devices); i++)
-		if ((r = cgf_write(d->fd, "devices.allow", base_devices[i])) < 0)
-			return fail(err, r, d, "devices.allow");
-	for (size_t i = 0; i < p->n_devices; i++) {
-		if ((r = device_rule(p->devices[i], rule, sizeof(rule))) < 0)
-			return sbx_err_errno(err, r, "device %s", p->devices[i]->path);
-		if ((r = cgf_write(d->fd, "devices.allow", rule)) < 0)
+	for (size_t i = 0; i < n; i++) {
+		dev_rule_format(&rules[i], line, sizeof(line));
+		if ((r = cgf_write(d->fd, "devices.allow", line)) < 0)
 			return fail(err, r, d, "devices.allow");
 	}
 	return 0;
+}
+
+/* v1: the devices controller; v2: a device program on the run's group.
+ * Only as root: rootless sandboxes cannot make device nodes, and loading
+ * BPF needs privileges a user does not have. */
+static int devices(struct cgroup *cg, const Sbx__Policy *p,
+		   struct sbx_error *err)
+{
+	struct dev_rule rules[DEV_MAX_RULES];
+	struct cg_dir *d = dir_for(cg, CG_DEVICES);
+	int n;
+
+	if (geteuid() != 0 || (!d && cg->v2 < 0))
+		return 0;
+	if ((n = dev_rules(p, rules, err)) < 0)
+		return n;
+	if (d && d->version == 1)
+		return devices_v1(d, rules, (size_t)n, err);
+	return dev_bpf_attach(cg->dir[cg->v2].fd, rules, (size_t)n, err);
 }
 
 int cg_write_limits(struct cgroup *cg, const Sbx__Policy *p,
@@ -140,9 +137,7 @@ int cg_write_limits(struct cgroup *cg, const Sbx__Policy *p,
 		return r;
 	if ((d = dir_for(cg, CG_CPU)) && (r = cpu_quota(d, p->limits, err)) < 0)
 		return r;
-	if ((d = dir_for(cg, CG_DEVICES)) && d->version == 1)
-		r = devices_v1(d, p, err);
-	return r;
+	return devices(cg, p, err);
 }
 
 int cg_cpu_usec(struct cgroup *cg, uint64_t *ret)
