@@ -50,12 +50,12 @@ static int set_rlimits(const Sbx__Limits *l, bool cgroup_limits,
 		{RLIMIT_NOFILE, l->has_open_files, l->open_files, "NOFILE"},
 		{RLIMIT_STACK, l->has_stack_bytes, l->stack_bytes, "STACK"},
 		{RLIMIT_CORE, l->has_core_bytes, l->core_bytes, "CORE"},
-		/* Without a cgroup, per-process stand-ins: RLIMIT_DATA (heap
-		 * and private mappings) for memory, and RLIMIT_NPROC, which
-		 * Linux 5.14+ counts per user namespace, so only this
-		 * sandbox's processes (PID 1 among them when rootless). */
-		{RLIMIT_DATA, !cgroup_limits && l->has_memory_bytes,
-		 l->memory_bytes, "DATA"},
+		/* Without a cgroup, RLIMIT_NPROC stands in for the process
+		 * limit: Linux 5.14+ counts it per user namespace, so only
+		 * this sandbox's processes (PID 1 among them when rootless).
+		 * Memory has no such stand-in: RLIMIT_DATA and RLIMIT_AS also
+		 * count reserved thread stacks, so a threaded program would
+		 * fail long before using its memory. */
 		{RLIMIT_NPROC, !cgroup_limits && l->has_processes,
 		 l->processes + 1, "NPROC"},
 	};
