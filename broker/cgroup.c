@@ -243,6 +243,27 @@ static int find_v1(const struct cgp_mounts *ms, enum cg_ctrl c)
 	return -1;
 }
 
+/* Stale groups in hierarchies this run does not use (a cpu group made only
+ * for runs with a CPU quota) would otherwise wait for a run that does. */
+static void sweep_unused(const struct cgp_mounts *ms, const char *parent,
+			 const int *made)
+{
+	for (size_t i = 0; i < ms->n; i++) {
+		char ppath[PATH_MAX];
+		bool ours = ms->m[i].version == 2;
+
+		for (int c = 0; c < CG_N_; c++)
+			ours |= cgp_has_controller(ms->m[i].controllers, ctrl_names[c]);
+		if (!ours || made[i] >= 0 || parent_path(&ms->m[i], parent, ppath) < 0)
+			continue;
+		int fd = open(ppath, O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			remove_stale(fd);
+			close(fd);
+		}
+	}
+}
+
 static int build(struct cgroup *cg, const struct cgp_mounts *ms,
 		 const Sbx__Policy *p, const char *parent, struct sbx_error *err)
 {
@@ -284,6 +305,7 @@ static int build(struct cgroup *cg, const struct cgp_mounts *ms,
 		if (r < 0)
 			return r;
 	}
+	sweep_unused(ms, parent, made);
 	return 0;
 }
 

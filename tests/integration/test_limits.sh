@@ -154,7 +154,12 @@ for mode in $MODES; do
 	fi
 	limits "$mode" "$mode"
 done
-check "no cgroup left behind by any run above" test -z "$(stale_groups)"
+stale=$(stale_groups)
+if [ -z "$stale" ]; then
+	ok "no cgroup left behind by any run above"
+else
+	fail "no cgroup left behind by any run above" $stale
+fi
 
 # kill -9 of sbx: its groups stay until the next run removes them.
 if [ "$(id -u)" = 0 ]; then
