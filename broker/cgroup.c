@@ -335,12 +335,13 @@ int cg_create(const Sbx__Policy *p, const char *parent, struct cgroup **ret,
 			return r;
 		if (r == -EBUSY)
 			snprintf(note, size, "the caller's cgroup is shared with "
-				 "other processes (%s): limits by rlimits, "
-				 "accounting by rusage; run sbx in a group of "
-				 "its own", err ? err->msg : "");
+				 "other processes (%s): limits by rlimits and "
+				 "sampled memory, accounting by rusage; run sbx "
+				 "in a group of its own", err ? err->msg : "");
 		else
 			snprintf(note, size, "no cgroup delegated to uid %u (%s): "
-				 "limits by rlimits, accounting by rusage",
+				 "limits by rlimits and sampled memory, "
+				 "accounting by rusage",
 				 (unsigned)geteuid(), err ? err->msg : "");
 		return 0;
 	}

@@ -61,7 +61,7 @@ static enum sbx_verdict verdict(const struct supervision *s,
 		*limit = "output_bytes";
 		return SBX_VERDICT_OLE;
 	}
-	if (res->oom_killed) {
+	if (res->oom_killed || s->memory_exceeded) {
 		*limit = "memory_bytes";
 		return SBX_VERDICT_MLE;
 	}
@@ -136,7 +136,8 @@ void result_fill(const struct supervision *s, const struct cg_stats *cs,
 		res->exit_code = WEXITSTATUS(st);
 	if (s->got_report && WIFSIGNALED(st))
 		res->signal = WTERMSIG(st);
-	if ((s->wall_expired || s->cpu_expired || s->output_exceeded) &&
+	if ((s->wall_expired || s->cpu_expired || s->output_exceeded ||
+	     s->memory_exceeded) &&
 	    !res->signal)
 		res->signal = SIGKILL;
 	result_fill_syscall(s, res);

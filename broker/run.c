@@ -125,6 +125,7 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 	struct watch w = {
 		.wall_ms = with_extra(lim, lim->has_wall_time_ms, lim->wall_time_ms),
 		.cpu_usec = with_extra(lim, lim->has_cpu_time_ms, lim->cpu_time_ms) * 1000,
+		.memory_bytes = lim->has_memory_bytes ? lim->memory_bytes : 0,
 		.cg = cg,
 		.out = o,
 		.pty = pty->active ? pty : NULL,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "rss.h"
 #include "syscalls.h"
 
 static uint64_t now_usec(void)
@@ -139,7 +140,22 @@ static void watch_notify(struct launch *l, struct pollfd *p,
 	}
 }
 
-static int open_timers(const struct watch *w, int *wall, int *cpu,
+/* Without a cgroup nothing else limits memory: sum the tree's RSS. */
+static void check_rss(struct launch *l, const struct watch *w, int timer,
+		      struct supervision *out)
+{
+	uint64_t ticks, rss;
+
+	if (read(timer, &ticks, sizeof(ticks)) < 0 || out->memory_exceeded ||
+	    rss_tree_bytes(l->pid, &rss) < 0)
+		return;
+	if (rss > w->memory_bytes) {
+		out->memory_exceeded = true;
+		sys_pidfd_send_signal(l->pidfd, SIGKILL);
+	}
+}
+
+static int open_timers(const struct watch *w, int *wall, int *cpu, int *rss,
 		       struct sbx_error *err)
 {
 	if (w->wall_ms && (*wall = arm_timer(w->wall_ms, false)) < 0)
@@ -147,15 +163,18 @@ static int open_timers(const struct watch *w, int *wall, int *cpu,
 	if (w->cpu_usec && w->cg &&
 	    (*cpu = arm_timer(SUPERVISE_CPU_TICK_MS, true)) < 0)
 		return sbx_err_errno(err, *cpu, "timerfd for the CPU limit");
+	if (w->memory_bytes && !w->cg &&
+	    (*rss = arm_timer(SUPERVISE_RSS_TICK_MS, true)) < 0)
+		return sbx_err_errno(err, *rss, "timerfd for the memory limit");
 	return 0;
 }
 
 int supervise(struct launch *l, int sigfd, const struct watch *w,
 	      struct supervision *out, struct sbx_error *err)
 {
-	_cleanup_close_ int wall = -1, cpu = -1;
+	_cleanup_close_ int wall = -1, cpu = -1, rss = -1;
 	uint64_t start = now_usec();
-	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_OUT, P_ERR, P_NOTIFY,
+	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_RSS, P_OUT, P_ERR, P_NOTIFY,
 	       P_PTY, P_N = P_PTY + PTY_NFDS };
 	struct pollfd fds[P_N] = {
 		[P_INIT] = {.fd = l->pidfd, .events = POLLIN},
@@ -163,6 +182,7 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 		[P_SIG] = {.fd = sigfd, .events = POLLIN},
 		[P_WALL] = {.fd = -1, .events = POLLIN},
 		[P_CPU] = {.fd = -1, .events = POLLIN},
+		[P_RSS] = {.fd = -1, .events = POLLIN},
 		[P_OUT] = {.fd = w->out->pipe_rd[0], .events = POLLIN},
 		[P_ERR] = {.fd = w->out->pipe_rd[1], .events = POLLIN},
 		[P_NOTIFY] = {.fd = -1, .events = POLLIN},
@@ -171,10 +191,11 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 
 	memset(out, 0, sizeof(*out));
 	out->listener = -1;
-	if ((r = open_timers(w, &wall, &cpu, err)) < 0)
+	if ((r = open_timers(w, &wall, &cpu, &rss, err)) < 0)
 		return r;
 	fds[P_WALL].fd = wall;
 	fds[P_CPU].fd = cpu;
+	fds[P_RSS].fd = rss;
 	if (w->pty)
 		pty_poll_fds(w->pty, &fds[P_PTY]);
 	else
@@ -197,6 +218,8 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 			forward_signal(l, sigfd);
 		if (fds[P_CPU].revents)
 			check_cpu(l, w, cpu, out);
+		if (fds[P_RSS].revents)
+			check_rss(l, w, rss, out);
 		for (int i = 0; i < 2; i++)
 			if (fds[P_OUT + i].revents)
 				pump_output(l, w, i, &fds[P_OUT + i], out);

@@ -23,6 +23,8 @@ struct supervision {
 	bool wall_expired;           /* we killed it at the wall limit */
 	bool cpu_expired;            /* we killed it at the CPU limit */
 	bool output_exceeded;        /* we killed it at the output limit */
+	bool memory_exceeded;        /* without a cgroup: we killed it when
+				      * its resident memory passed the limit */
 	uint64_t cg_cpu_usec;        /* last CPU reading of the cgroup */
 	int init_status;             /* wait status of PID 1 */
 	uint64_t wall_usec;          /* release to PID 1's end */
@@ -34,10 +36,14 @@ struct supervision {
 struct watch {
 	uint64_t wall_ms;
 	uint64_t cpu_usec;   /* needs cg: the CPU of every process together */
+	uint64_t memory_bytes; /* without cg: sampled resident memory */
 	struct cgroup *cg;
 	struct output *out;  /* the stdout/stderr relay (may have no pipes) */
 	struct pty *pty;     /* the terminal relay (broker/pty.c), or NULL */
 };
+
+/* How often, without a cgroup, the sandbox's resident memory is summed. */
+#define SUPERVISE_RSS_TICK_MS 20
 
 /* How often the cgroup's CPU time is read while a CPU limit applies: a
  * spinning program is stopped at most this late. */
