@@ -307,7 +307,8 @@ static int empty_node(struct build *b, bool dir, mode_t mode, char *out,
 /* Binds an empty directory of the host directory's mode (so /tmp stays
  * sticky and world-writable) over each hidden path that exists. With a
  * read-only root they become read-only in seal_hidden_paths(), after the
- * binds below them have their mount points. */
+ * binds below them have their mount points. Not noexec: a build runs what
+ * it compiled in /tmp, and the write layer elsewhere allows it anyway. */
 static int hide_paths(struct build *b)
 {
 	for (size_t i = 0; i < b->fs->n_hidden_paths; i++) {
@@ -321,7 +322,7 @@ static int hide_paths(struct build *b)
 			continue;
 		r = empty_node(b, true, st.st_mode & 07777, src, sizeof(src));
 		if (r >= 0)
-			r = mu_bind(src, target, false, SAFE | MOUNT_ATTR_NOEXEC);
+			r = mu_bind(src, target, false, SAFE);
 		if (r < 0)
 			return setup_fail(b->e, STEP_HIDE, -r, "hide %s", p);
 	}
