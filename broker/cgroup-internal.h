@@ -12,6 +12,8 @@ enum cg_ctrl {
 	CG_CPUACCT, /* CPU time accounting */
 	CG_CPU,     /* CPU bandwidth (quota) */
 	CG_DEVICES,
+	CG_CPUSET,
+	CG_IO,      /* v1 blkio */
 	CG_N_,
 };
 

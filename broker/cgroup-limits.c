@@ -1,6 +1,7 @@
 /* Writing the policy's limits into the run's groups and reading the
  * statistics back, per cgroup version (broker). */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,6 +91,87 @@ static int cpu_quota(struct cg_dir *d, const Sbx__Limits *l,
 	return 0;
 }
 
+/* v1 refuses tasks in a cpuset group until it has memory nodes: copy the
+ * parent's. */
+static int cpuset_limit(struct cg_dir *d, const char *cpus,
+			struct sbx_error *err)
+{
+	char mems[256];
+	int r;
+
+	if (d->version == 1) {
+		if ((r = cgf_read(d->parent_fd, "cpuset.mems", mems, sizeof(mems))) < 0)
+			return fail(err, r, d, "cpuset.mems (parent)");
+		mems[strcspn(mems, "\n")] = '\0';
+		if ((r = cgf_write(d->fd, "cpuset.mems", mems)) < 0)
+			return fail(err, r, d, "cpuset.mems");
+	}
+	if ((r = cgf_write(d->fd, "cpuset.cpus", cpus)) < 0)
+		return fail(err, r, d, "cpuset.cpus");
+	return 0;
+}
+
+/* The whole disk under path: throttling is per disk, not per partition. */
+static int disk_of(const char *path, unsigned *ret_major, unsigned *ret_minor)
+{
+	struct stat st;
+	char sys[128], dev[32];
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	*ret_major = major(st.st_dev);
+	*ret_minor = minor(st.st_dev);
+	if (*ret_major == 0)
+		return -ENODEV; /* tmpfs, overlay: no disk */
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/partition", *ret_major,
+		 *ret_minor);
+	if (access(sys, F_OK) < 0)
+		return 0;
+	snprintf(sys, sizeof(sys), "/sys/dev/block/%u:%u/../dev", *ret_major,
+		 *ret_minor);
+	if (cgf_read(AT_FDCWD, sys, dev, sizeof(dev)) < 0 ||
+	    sscanf(dev, "%u:%u", ret_major, ret_minor) != 2)
+		return -ENODEV;
+	return 0;
+}
+
+static int io_limit(struct cg_dir *d, const Sbx__Policy *p,
+		    struct sbx_error *err)
+{
+	const Sbx__Limits *l = p->limits;
+	const char *where = p->filesystem->workdir ? p->filesystem->workdir : "/";
+	unsigned maj, min;
+	char line[96];
+	int r = disk_of(where, &maj, &min);
+
+	if (r < 0 && (r = disk_of("/", &maj, &min)) < 0)
+		return sbx_err_errno(err, r, "cgroups: no disk under %s for the "
+				     "I/O limits", where);
+	if (d->version == 2) {
+		int n = snprintf(line, sizeof(line), "%u:%u", maj, min);
+		if (l->has_io_read_bps)
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+				      " rbps=%" PRIu64, l->io_read_bps);
+		if (l->has_io_write_bps)
+			snprintf(line + n, sizeof(line) - (size_t)n,
+				 " wbps=%" PRIu64, l->io_write_bps);
+		return (r = cgf_write(d->fd, "io.max", line)) < 0 ?
+		       fail(err, r, d, "io.max") : 0;
+	}
+	const struct { bool has; uint64_t v; const char *file; } t[] = {
+		{l->has_io_read_bps, l->io_read_bps, "blkio.throttle.read_bps_device"},
+		{l->has_io_write_bps, l->io_write_bps, "blkio.throttle.write_bps_device"},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		if (!t[i].has)
+			continue;
+		snprintf(line, sizeof(line), "%u:%u %" PRIu64, maj, min, t[i].v);
+		if ((r = cgf_write(d->fd, t[i].file, line)) < 0)
+			return fail(err, r, d, t[i].file);
+	}
+	return 0;
+}
+
 static int devices_v1(struct cg_dir *d, const struct dev_rule *rules,
 		      size_t n, struct sbx_error *err)
 {
@@ -136,6 +218,10 @@ int cg_write_limits(struct cgroup *cg, const Sbx__Policy *p,
 	if ((d = dir_for(cg, CG_PIDS)) && (r = pids_limit(d, p->limits, err)) < 0)
 		return r;
 	if ((d = dir_for(cg, CG_CPU)) && (r = cpu_quota(d, p->limits, err)) < 0)
+		return r;
+	if ((d = dir_for(cg, CG_CPUSET)) && (r = cpuset_limit(d, p->limits->cpus, err)) < 0)
+		return r;
+	if ((d = dir_for(cg, CG_IO)) && (r = io_limit(d, p, err)) < 0)
 		return r;
 	return devices(cg, p, err);
 }

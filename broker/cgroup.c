@@ -25,10 +25,17 @@
 
 #define READ_MAX 65536
 
+/* Controller names in v1 hierarchies; v2 differs only for blkio/io. */
 static const char *const ctrl_names[CG_N_] = {
 	[CG_MEMORY] = "memory", [CG_PIDS] = "pids", [CG_CPUACCT] = "cpuacct",
-	[CG_CPU] = "cpu",       [CG_DEVICES] = "devices",
+	[CG_CPU] = "cpu",       [CG_DEVICES] = "devices", [CG_CPUSET] = "cpuset",
+	[CG_IO] = "blkio",
 };
+
+static const char *v2_name(enum cg_ctrl c)
+{
+	return c == CG_IO ? "io" : ctrl_names[c];
+}
 
 static int discover(struct cgp_mounts *m, struct sbx_error *err)
 {
@@ -146,6 +153,10 @@ static bool wanted(const Sbx__Policy *p, enum cg_ctrl c)
 	switch (c) {
 	case CG_CPU:
 		return p->limits->has_cpu_quota_percent;
+	case CG_CPUSET:
+		return p->limits->cpus != NULL;
+	case CG_IO:
+		return p->limits->has_io_read_bps || p->limits->has_io_write_bps;
 	case CG_DEVICES:
 		/* v1 devices.deny needs CAP_SYS_ADMIN; rootless sandboxes
 		 * only ever see the device nodes we bind. */
@@ -192,9 +203,9 @@ static int assign_v2(struct cgroup *cg, enum cg_ctrl c)
 	for (char *s = avail; *s; s++)
 		if (*s == ' ' || *s == '\n')
 			*s = ',';
-	if (!cgp_has_controller(avail, ctrl_names[c]))
+	if (!cgp_has_controller(avail, v2_name(c)))
 		return -EOPNOTSUPP;
-	int r = enable_v2(d, ctrl_names[c]);
+	int r = enable_v2(d, v2_name(c));
 	if (r < 0)
 		return r;
 ok:
@@ -206,7 +217,7 @@ ok:
 static int v2_refused(struct sbx_error *err, const struct cg_dir *d,
 		      enum cg_ctrl c, int r)
 {
-	sbx_err_errno(err, r, "cgroups: cannot enable %s for %s", ctrl_names[c],
+	sbx_err_errno(err, r, "cgroups: cannot enable %s for %s", v2_name(c),
 		      d->path);
 	if (r == -EBUSY)
 		sbx_err_hint(err, "the caller's cgroup holds other processes "
@@ -299,8 +310,12 @@ static int build(struct cgroup *cg, const struct cgp_mounts *ms,
 			if (r != -EOPNOTSUPP)
 				return v2_refused(err, &cg->dir[cg->v2], c, r);
 		}
+		if (mi < 0 && (c == CG_CPU || c == CG_CPUSET || c == CG_IO))
+			return sbx_err(err, -EOPNOTSUPP, "cgroups: this host "
+				       "has no %s controller for the policy's "
+				       "limit", v2_name(c));
 		if (mi < 0)
-			continue; /* not available on this host */
+			continue; /* accounting without it: rusage fills in */
 		r = assign_v1(cg, ms, mi, parent, name, c, made, err);
 		if (r < 0)
 			return r;

@@ -45,6 +45,9 @@ enum {
 	OPT_FSIZE,
 	OPT_OPEN_FILES,
 	OPT_CGROUP_PARENT,
+	OPT_CPUS,
+	OPT_IO_READ_BPS,
+	OPT_IO_WRITE_BPS,
 };
 
 /* '+': stop at the first non-option, so `sbx ls -l` passes -l to ls.
@@ -82,6 +85,9 @@ static const struct option long_opts[] = {
 	{ "fsize", required_argument, NULL, OPT_FSIZE },
 	{ "open-files", required_argument, NULL, OPT_OPEN_FILES },
 	{ "cgroup-parent", required_argument, NULL, OPT_CGROUP_PARENT },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "io-read-bps", required_argument, NULL, OPT_IO_READ_BPS },
+	{ "io-write-bps", required_argument, NULL, OPT_IO_WRITE_BPS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -120,6 +126,10 @@ void cli_usage(FILE *f)
 	      "      --output-limit SIZE stdout+stderr bytes (limits.output_bytes)\n"
 	      "      --fsize SIZE        largest file written (limits.file_size_bytes)\n"
 	      "      --open-files N      open descriptors (limits.open_files)\n"
+	      "      --cpus LIST         CPUs to run on: 0-1,3 (limits.cpus)\n"
+	      "      --io-read-bps SIZE  disk read bytes per second (limits.io_read_bps)\n"
+	      "      --io-write-bps SIZE disk write bytes per second\n"
+	      "                          (limits.io_write_bps)\n"
 	      "      --cgroup-parent PATH  make the run's cgroups under PATH in\n"
 	      "                          each hierarchy (cgroup.parent)\n"
 	      "      --net MODE          network: none, loopback, host or user\n"
@@ -253,6 +263,8 @@ static const struct limit_opt {
 	{ OPT_OUTPUT_LIMIT, "--output-limit", "output_bytes", UNIT_BYTES },
 	{ OPT_FSIZE, "--fsize", "file_size_bytes", UNIT_BYTES },
 	{ OPT_OPEN_FILES, "--open-files", "open_files", UNIT_COUNT },
+	{ OPT_IO_READ_BPS, "--io-read-bps", "io_read_bps", UNIT_BYTES },
+	{ OPT_IO_WRITE_BPS, "--io-write-bps", "io_write_bps", UNIT_BYTES },
 };
 
 static const struct limit_opt *find_limit_opt(int opt)
@@ -462,6 +474,16 @@ static int set_string(char **field, const char *arg, struct sbx_error *err)
 	free(*field);
 	*field = s;
 	return 0;
+}
+
+/* --cpus LIST: the cgroup's cpuset. */
+static int set_cpus(struct cli_opts *o, const char *arg, struct sbx_error *err)
+{
+	Sbx__Limits *l = overlay_limits(o);
+
+	if (!l)
+		return oom(err);
+	return set_string(&l->cpus, arg, err);
 }
 
 /* --cgroup-parent: relative to each hierarchy's root, like cgroup.parent. */
@@ -713,6 +735,8 @@ static int parse_option(struct cli_opts *o, int c, char *const *argv,
 		return set_file(o, c, optarg, err);
 	case OPT_CGROUP_PARENT:
 		return set_cgroup_parent(o, optarg, err);
+	case OPT_CPUS:
+		return set_cpus(o, optarg, err);
 	case OPT_NET:
 		return set_net(o, optarg, err);
 	case OPT_BIND:

@@ -1056,6 +1056,12 @@ static int validate_limits(const struct vctx *v, const Sbx__Limits *l)
 	REJECT_ZERO(v, l, open_files);
 	REJECT_ZERO(v, l, stack_bytes);
 	REJECT_ZERO(v, l, cpu_quota_percent);
+	REJECT_ZERO(v, l, io_read_bps);
+	REJECT_ZERO(v, l, io_write_bps);
+	if (l->cpus && (!*l->cpus || strspn(l->cpus, "0123456789,-") !=
+					 strlen(l->cpus)))
+		return invalid(v, "limits.cpus (\"%s\") is not a CPU list "
+				  "such as \"0-1,3\"", l->cpus);
 	if (l->has_memory_bytes && l->memory_bytes < (UINT64_C(1) << 20))
 		return invalid(v, "limits.memory_bytes (%llu) is below 1 MiB",
 			       (unsigned long long)l->memory_bytes);

@@ -163,6 +163,27 @@ else
 	fail "no cgroup left behind by any run above" $stale
 fi
 
+# cpuset and disk bandwidth, read from the run's groups while it runs.
+if [ "$(id -u)" = 0 ]; then
+	"$SBXBIN" --policy build --cpus 0 --io-read-bps 20M --io-write-bps 10M \
+		--stdout "$WORK/cpus.out" -- /bin/sh -c \
+		'grep Cpus_allowed_list /proc/self/status; sleep 2' &
+	pid=$!
+	sleep 1
+	cpus=$(cat /sys/fs/cgroup/cpuset/*/sbx-$pid-*/cpuset.cpus \
+		/sys/fs/cgroup/cpuset/sbx-$pid-*/cpuset.cpus \
+		/sys/fs/cgroup/sbx-$pid-*/cpuset.cpus 2>/dev/null | head -1)
+	io=$(cat /sys/fs/cgroup/blkio/sbx-$pid-*/blkio.throttle.write_bps_device \
+		/sys/fs/cgroup/blkio/*/sbx-$pid-*/blkio.throttle.write_bps_device \
+		/sys/fs/cgroup/sbx-$pid-*/io.max 2>/dev/null | head -1)
+	wait $pid
+	check "--cpus 0: the group's cpuset.cpus is 0 ($cpus)" test "$cpus" = 0
+	check "--cpus 0: inside, Cpus_allowed_list is 0" \
+		grep -q 'Cpus_allowed_list:.0$' "$WORK/cpus.out"
+	check "--io-write-bps 10M: the group throttles writes ($io)" \
+		grep -qE '10485760$|wbps=10485760' <<<"$io"
+fi
+
 # kill -9 of sbx: its groups stay until the next run removes them.
 if [ "$(id -u)" = 0 ]; then
 	"$SBXBIN" --policy strict -- /bin/sleep 30 &

@@ -235,7 +235,8 @@ static void test_more_limits(void **state)
 
 	PARSE_OK(&o, "--extra-time", "500ms", "--stack", "64M",
 		 "--output-limit", "1M", "--fsize", "2G", "--open-files", "32",
-		 "--cgroup-parent", "judges/box", "true");
+		 "--cgroup-parent", "judges/box", "--cpus", "0-1",
+		 "--io-read-bps", "20M", "--io-write-bps", "10M", "true");
 	l = o.overlay->limits;
 	assert_true(l->has_extra_time_ms);
 	assert_int_equal(l->extra_time_ms, 500);
@@ -248,6 +249,9 @@ static void test_more_limits(void **state)
 	assert_true(l->has_open_files);
 	assert_int_equal(l->open_files, 32);
 	assert_false(l->has_cpu_time_ms);
+	assert_string_equal(l->cpus, "0-1");
+	assert_int_equal(l->io_read_bps, 20ull << 20);
+	assert_int_equal(l->io_write_bps, 10ull << 20);
 	assert_string_equal(o.overlay->cgroup->parent, "judges/box");
 	cli_opts_done(&o);
 }
