@@ -140,7 +140,7 @@ static int io_limit(struct cg_dir *d, const Sbx__Policy *p,
 {
 	const Sbx__Limits *l = p->limits;
 	const char *where = p->filesystem->workdir ? p->filesystem->workdir : "/";
-	unsigned maj, min;
+	unsigned maj = 0, min = 0;
 	char line[96];
 	int r = disk_of(where, &maj, &min);
 
