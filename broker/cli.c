@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -498,18 +499,19 @@ static int set_cgroup_parent(struct cli_opts *o, const char *arg,
 	return set_string(&cg->parent, arg, err);
 }
 
-static int set_chdir(struct cli_opts *o, const char *arg,
-		     struct sbx_error *err)
+/* An absolute directory into a string field of Filesystem (offset). */
+static int set_fs_dir(struct cli_opts *o, const char *opt, size_t field,
+		      const char *arg, struct sbx_error *err)
 {
 	Sbx__Filesystem *fs;
-	int r = check_absolute("--chdir", "directory", arg, err);
+	int r = check_absolute(opt, "directory", arg, err);
 
 	if (r < 0)
 		return r;
 	fs = overlay_filesystem(o);
 	if (!fs)
 		return oom(err);
-	return set_string(&fs->workdir, arg, err);
+	return set_string((char **)((char *)fs + field), arg, err);
 }
 
 /* --workdir DIR: the source tree, bound read-write at its own (canonical)
@@ -532,20 +534,6 @@ static int set_workdir(struct cli_opts *o, const char *arg,
 	fs->has_bind_workdir = true;
 	fs->bind_workdir = true;
 	return set_string(&fs->workdir, path, err);
-}
-
-static int set_keep_changes(struct cli_opts *o, const char *arg,
-			    struct sbx_error *err)
-{
-	Sbx__Filesystem *fs;
-	int r = check_absolute("--keep-changes", "directory", arg, err);
-
-	if (r < 0)
-		return r;
-	fs = overlay_filesystem(o);
-	if (!fs)
-		return oom(err);
-	return set_string(&fs->keep_changes, arg, err);
 }
 
 /* 64 is HOST_NAME_MAX on Linux; sethostname would fail later with EINVAL. */
@@ -747,11 +735,14 @@ static int parse_option(struct cli_opts *o, int c, char *const *argv,
 	case OPT_ENV:
 		return add_env(o, optarg, err);
 	case OPT_CHDIR:
-		return set_chdir(o, optarg, err);
+		return set_fs_dir(o, "--chdir", offsetof(Sbx__Filesystem, workdir),
+				  optarg, err);
 	case OPT_WORKDIR:
 		return set_workdir(o, optarg, err);
 	case OPT_KEEP_CHANGES:
-		return set_keep_changes(o, optarg, err);
+		return set_fs_dir(o, "--keep-changes",
+				  offsetof(Sbx__Filesystem, keep_changes), optarg,
+				  err);
 	case OPT_HOSTNAME:
 		return set_hostname(o, optarg, err);
 	case ':':
