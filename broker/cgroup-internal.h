@@ -33,6 +33,8 @@ struct cgroup {
 	size_t n;
 	int by_ctrl[CG_N_]; /* index in dir, or -1 */
 	int v2;             /* index of the v2 group, or -1 */
+	bool in_leaf;       /* we moved into sbx-broker-<pid> of the v2 parent */
+	unsigned v2_enabled; /* controllers (1 << cg_ctrl) we enabled there */
 };
 
 /* Writes the policy's limits into the groups. Returns 0 or -errno with

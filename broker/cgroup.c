@@ -168,24 +168,61 @@ static bool wanted(const Sbx__Policy *p, enum cg_ctrl c)
 
 /* v2: enables a controller for our group in the parent. The kernel
  * refuses while the parent holds processes (the no-internal-process rule):
- * then move ourselves into a leaf of our own, as crun and systemd do. */
-static int enable_v2(struct cg_dir *d, const char *ctrl)
+ * then move ourselves into a leaf of our own, as crun and systemd do.
+ * What we enable and whether we moved is recorded, so cg_destroy can undo
+ * it when no other run needs it. */
+static int enable_v2(struct cgroup *cg, enum cg_ctrl c)
 {
-	char line[32];
+	struct cg_dir *d = &cg->dir[cg->v2];
+	char line[32], have[512], leaf[64];
 	int r;
 
-	snprintf(line, sizeof(line), "+%s", ctrl);
+	if (cgf_read(d->parent_fd, "cgroup.subtree_control", have, sizeof(have)) >= 0) {
+		for (char *p = have; *p; p++)
+			if (*p == ' ' || *p == '\n')
+				*p = ',';
+		if (cgp_has_controller(have, v2_name(c)))
+			return 0;
+	}
+	snprintf(line, sizeof(line), "+%s", v2_name(c));
 	r = cgf_write(d->parent_fd, "cgroup.subtree_control", line);
-	if (r != -EBUSY)
-		return r;
-	char leaf[64];
+	if (r == -EBUSY && !cg->in_leaf) {
+		snprintf(leaf, sizeof(leaf), "sbx-broker-%d", (int)getpid());
+		if (mkdirat(d->parent_fd, leaf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		_cleanup_close_ int lfd = openat(d->parent_fd, leaf,
+						 O_DIRECTORY | O_CLOEXEC);
+		if (lfd < 0 || cgf_write_u64(lfd, "cgroup.procs",
+					     (uint64_t)getpid()) < 0)
+			return -EBUSY;
+		cg->in_leaf = true;
+		r = cgf_write(d->parent_fd, "cgroup.subtree_control", line);
+	}
+	if (r == 0)
+		cg->v2_enabled |= 1u << c;
+	return r;
+}
+
+/* Undoes enable_v2 once our run group is gone: disable what we enabled
+ * (refused while another run's group uses it: then all stays, and a later
+ * run sweeps the leaf), move back, remove the leaf. */
+static void leave_leaf(struct cgroup *cg)
+{
+	struct cg_dir *d = &cg->dir[cg->v2];
+	char line[32], leaf[64];
+
+	for (int c = 0; c < CG_N_; c++) {
+		if (!(cg->v2_enabled & (1u << c)))
+			continue;
+		snprintf(line, sizeof(line), "-%s", v2_name(c));
+		if (cgf_write(d->parent_fd, "cgroup.subtree_control", line) < 0)
+			return;
+	}
+	if (!cg->in_leaf ||
+	    cgf_write_u64(d->parent_fd, "cgroup.procs", (uint64_t)getpid()) < 0)
+		return;
 	snprintf(leaf, sizeof(leaf), "sbx-broker-%d", (int)getpid());
-	if (mkdirat(d->parent_fd, leaf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	_cleanup_close_ int lfd = openat(d->parent_fd, leaf, O_DIRECTORY | O_CLOEXEC);
-	if (lfd < 0 || cgf_write_u64(lfd, "cgroup.procs", (uint64_t)getpid()) < 0)
-		return -EBUSY;
-	return cgf_write(d->parent_fd, "cgroup.subtree_control", line);
+	unlinkat(d->parent_fd, leaf, AT_REMOVEDIR);
 }
 
 /* Serves controller c from the v2 group when the hierarchy offers it. */
@@ -205,7 +242,7 @@ static int assign_v2(struct cgroup *cg, enum cg_ctrl c)
 			*s = ',';
 	if (!cgp_has_controller(avail, v2_name(c)))
 		return -EOPNOTSUPP;
-	int r = enable_v2(d, v2_name(c));
+	int r = enable_v2(cg, c);
 	if (r < 0)
 		return r;
 ok:
@@ -417,7 +454,10 @@ void cg_destroy(struct cgroup *cg)
 	for (size_t i = 0; i < cg->n; i++) {
 		close(cg->dir[i].fd);
 		remove_dir(&cg->dir[i]);
-		close(cg->dir[i].parent_fd);
 	}
+	if (cg->v2 >= 0 && (cg->in_leaf || cg->v2_enabled))
+		leave_leaf(cg);
+	for (size_t i = 0; i < cg->n; i++)
+		close(cg->dir[i].parent_fd);
 	free(cg);
 }
