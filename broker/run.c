@@ -217,6 +217,30 @@ static int run_sandbox(struct sandbox_config *cfg,
 	return 0;
 }
 
+/* The work tree (an idmapped mount of it as root, for --workdir) and the
+ * directory that keeps the root's changes, prepared with the caller's
+ * rights. *ret_fd owns the mount's fd, or is -1. */
+static int prepare_work_tree(struct sandbox_config *cfg, int *ret_fd,
+			     struct sbx_error *err)
+{
+	const Sbx__Policy *p = cfg->policy;
+
+	cfg->workdir_fd = -1;
+	if (p->filesystem->bind_workdir && cfg->host_root &&
+	    (cfg->ns_flags & CLONE_NEWNS)) {
+		*ret_fd = workdir_idmapped(p->filesystem->workdir,
+					   p->identity->uid, p->identity->gid,
+					   err);
+		if (*ret_fd < 0)
+			return *ret_fd;
+		cfg->workdir_fd = *ret_fd;
+	}
+	if (p->filesystem->keep_changes)
+		return keep_changes_prepare(p->filesystem->keep_changes,
+					    cfg->host_root, err);
+	return 0;
+}
+
 int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	    struct sbx_result *res, struct sbx_error *err)
 {
@@ -255,19 +279,7 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	cfg.envp = envp;
 	cfg.host_root = geteuid() == 0;
 	cfg.ns_flags = launch_ns_flags(policy);
-	cfg.workdir_fd = -1;
-	if (policy->filesystem->bind_workdir && cfg.host_root &&
-	    (cfg.ns_flags & CLONE_NEWNS)) {
-		workdir_fd = workdir_idmapped(policy->filesystem->workdir,
-					      policy->identity->uid,
-					      policy->identity->gid, err);
-		if (workdir_fd < 0)
-			return workdir_fd;
-		cfg.workdir_fd = workdir_fd;
-	}
-	if (policy->filesystem->keep_changes &&
-	    (r = keep_changes_prepare(policy->filesystem->keep_changes,
-				      cfg.host_root, err)) < 0)
+	if ((r = prepare_work_tree(&cfg, &workdir_fd, err)) < 0)
 		return r;
 	timing(res, "prepare", &t);
 	if (policy->seccomp->enabled) {
