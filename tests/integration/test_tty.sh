@@ -62,7 +62,8 @@ for mode in $MODES; do
 	# wait for the outer prompt to come back first.
 	prompts=$(pane | grep -c '^outer\$')
 	T send-keys 'exit 3' Enter
-	for i in $(seq 100); do
+	# (30 s: a sanitized sbx on a loaded machine tears down slowly)
+	for i in $(seq 300); do
 		[ "$(pane | grep -c '^outer\$')" -gt "$prompts" ] && break
 		sleep 0.1
 	done
