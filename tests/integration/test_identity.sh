@@ -83,6 +83,8 @@ for mode in $MODES; do
 		pout=$WORK/results/tiocsti-$mode.out
 		# The caller's terminal, as the probe names terminals.
 		HOST_TTY='printf "host-tty:%d:%d\n" 0x$(stat -Lc %t /dev/stdin) 0x$(stat -Lc %T /dev/stdin)'
+		# script(1) runs the command with $SHELL, and READ_BACK needs
+		# bash's read -t (CI may run with SHELL unset, meaning /bin/sh).
 		# (script may pass its stdin's end on as an end-of-file ahead of
 		# the faked input: read on past it)
 		READ_BACK='for i in 1 2 3; do read -r -t 0.5 l && break; done; echo "host-read:$l"'
@@ -97,7 +99,7 @@ for mode in $MODES; do
 				else
 					cmd="$HOST_TTY; $sbx >'$pout' 2>&1; $READ_BACK"
 				fi
-				out=$(in_mode "$mode" script -qec "$cmd" /dev/null 2>&1 |
+				out=$(in_mode "$mode" env SHELL=/bin/bash script -qec "$cmd" /dev/null 2>&1 |
 					tr -d '\r')
 				[ "$how" = caller ] && out+=$'\n'$(cat "$pout" 2>/dev/null)
 				verdict=$(sed -n 's/.*"verdict": "\([A-Z]*\)".*/\1/p' "$json" 2>/dev/null)
@@ -121,7 +123,7 @@ for mode in $MODES; do
 			done
 		done
 		rm -f "$json" "$pout"
-		out=$(in_mode "$mode" script -qec \
+		out=$(in_mode "$mode" env SHELL=/bin/bash script -qec \
 			"'$PROBE' tiocsti $MARK; $READ_BACK" /dev/null 2>&1 | tr -d '\r')
 		if [[ "$out" == *"host-read:$MARK"* ]]; then
 			ok "[$mode] control: outside the sandbox, TIOCSTI fakes input on the terminal"
