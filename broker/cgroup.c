@@ -420,6 +420,16 @@ int cg_attach(struct cgroup *cg, pid_t pid, bool cloned_into_v2,
 	return 0;
 }
 
+size_t cg_dirs(const struct cgroup *cg, const char **paths, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; cg && i < cg->n && n < max; i++)
+		if (cg->dir[i].path[0])
+			paths[n++] = cg->dir[i].path;
+	return n;
+}
+
 const char *cg_version(const struct cgroup *cg)
 {
 	bool v1 = false, v2 = false;

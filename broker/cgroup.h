@@ -9,6 +9,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -48,6 +49,10 @@ int cg_attach(struct cgroup *cg, pid_t pid, bool cloned_into_v2,
 int cg_cpu_usec(struct cgroup *cg, uint64_t *ret);
 
 void cg_stats(struct cgroup *cg, struct cg_stats *ret);
+
+/* Absolute paths of the run's groups, at most max of them, into paths
+ * (valid while cg lives). Returns how many. */
+size_t cg_dirs(const struct cgroup *cg, const char **paths, size_t max);
 
 /* "v1", "v2" or "hybrid": which versions this run's groups use. */
 const char *cg_version(const struct cgroup *cg);

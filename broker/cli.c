@@ -100,6 +100,8 @@ void cli_usage(FILE *f)
 	      "       sbx policy check FILE\n"
 	      "       sbx [OVERRIDES] policy syscalls [NAME|FILE]\n"
 	      "       sbx doctor\n"
+	      "       sbx list\n"
+	      "       sbx enter ID [--] [COMMAND [ARGS...]]\n"
 	      "\n"
 	      "Runs PROGRAM in a sandbox described by a policy.\n"
 	      "\n"
@@ -658,6 +660,43 @@ static int parse_doctor_cmd(int n, char *const *words, struct cli_opts *o,
 	return 0;
 }
 
+static int parse_list_cmd(int n, char *const *words, struct cli_opts *o,
+			  bool policy_given, struct sbx_error *err)
+{
+	if (n > 0)
+		return sbx_err(err, -EINVAL, "list: unexpected argument '%s'",
+			       words[0]);
+	o->command = CLI_LIST;
+	return 0;
+}
+
+/* words: ID [--] [COMMAND [ARGS...]], NULL-terminated like argv */
+static int parse_enter_cmd(int n, char *const *words, struct cli_opts *o,
+			   bool policy_given, struct sbx_error *err)
+{
+	if (n < 1) {
+		sbx_err(err, -EINVAL, "enter: missing sandbox id");
+		sbx_err_hint(err, "sbx enter ID [-- COMMAND...]; `sbx list` "
+			     "shows the ids");
+		return -EINVAL;
+	}
+	o->command = CLI_ENTER;
+	o->enter_id = words[0];
+	words++;
+	n--;
+	if (n > 0 && strcmp(words[0], "--") == 0) {
+		words++;
+		n--;
+	}
+	if (n > 0) {
+		if (words[0][0] == '\0')
+			return sbx_err(err, -EINVAL, "enter: empty command name");
+		o->argv = words;
+		o->argc = n;
+	}
+	return 0;
+}
+
 /* Subcommands, recognised in the first non-option word unless it follows
  * `--`. A new one: a row here and a value in enum cli_command. */
 static const struct subcommand {
@@ -667,6 +706,8 @@ static const struct subcommand {
 } subcommands[] = {
 	{ "policy", parse_policy_cmd },
 	{ "doctor", parse_doctor_cmd },
+	{ "list", parse_list_cmd },
+	{ "enter", parse_enter_cmd },
 };
 
 /* Options that shape a run make no sense for list and check; refuse them
@@ -679,6 +720,8 @@ static int check_subcommand_opts(const struct cli_opts *o, bool policy_given,
 		[CLI_POLICY_LIST] = "policy list",
 		[CLI_POLICY_CHECK] = "policy check",
 		[CLI_DOCTOR] = "doctor",
+		[CLI_LIST] = "list",
+		[CLI_ENTER] = "enter",
 		[CLI_SYSCALL_GROUPS] = "policy syscalls",
 	};
 	bool show = o->command == CLI_POLICY_SHOW ||

@@ -25,6 +25,8 @@ enum cli_command {
 	CLI_POLICY_SYSCALLS, /* sbx [OVERRIDES] policy syscalls NAME|FILE */
 	CLI_SYSCALL_GROUPS,  /* sbx policy syscalls: the syscall groups */
 	CLI_DOCTOR,       /* sbx doctor */
+	CLI_LIST,         /* sbx list: the caller's running sandboxes */
+	CLI_ENTER,        /* sbx enter ID [--] [COMMAND [ARGS...]] */
 	/* A new subcommand adds a value here and a row to the subcommand
 	 * table in cli.c. */
 };
@@ -48,8 +50,10 @@ struct cli_opts {
 	 * JSON or as an isolate-style meta file; NULL: none. */
 	const char *json_path;
 	const char *meta_path;
+	/* CLI_ENTER: the sandbox's id (or a prefix); points into argv. */
+	const char *enter_id;
 	/* CLI_RUN: the program and its arguments, NULL-terminated; points into
-	 * the argv given to cli_parse. */
+	 * the argv given to cli_parse. CLI_ENTER: the command, or NULL. */
 	char *const *argv;
 	int argc;
 };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "builtin.h"
@@ -95,6 +96,7 @@ static int cmd_run(const struct cli_opts *o)
 		.stdin_path = o->stdin_path,
 		.stdout_path = o->stdout_path,
 		.stderr_path = o->stderr_path,
+		.register_run = true,
 	};
 
 	if (cli_build_policy(o->policy, o->overlay, &p, &err) < 0 ||
@@ -228,6 +230,61 @@ static int cmd_syscall_groups(void)
 	return 0;
 }
 
+/* "2h05m", "3m07s", "12s": how long a sandbox has run. */
+static void format_age(int64_t secs, char *buf, size_t size)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs >= 3600)
+		snprintf(buf, size, "%lldh%02lldm", (long long)secs / 3600,
+			 (long long)secs % 3600 / 60);
+	else if (secs >= 60)
+		snprintf(buf, size, "%lldm%02llds", (long long)secs / 60,
+			 (long long)secs % 60);
+	else
+		snprintf(buf, size, "%llds", (long long)secs);
+}
+
+static void print_running(const struct sbx_running *r, void *data)
+{
+	char age[32], cpu[32] = "-", mem[32] = "-";
+
+	format_age((int64_t)time(NULL) - r->started_unix, age, sizeof(age));
+	if (r->has_cpu)
+		snprintf(cpu, sizeof(cpu), "%.2fs", (double)r->cpu_usec / 1e6);
+	if (r->has_memory)
+		snprintf(mem, sizeof(mem), "%.1fM",
+			 (double)r->memory_bytes / (1024.0 * 1024.0));
+	printf("%-12s %7d %-10s %8s %9s %9s ", r->id, r->pid, r->policy, age,
+	       cpu, mem);
+	for (size_t i = 0; i < r->argc; i++)
+		printf(i ? " %s" : "%s", r->argv[i]);
+	putchar('\n');
+	(void)data;
+}
+
+static int cmd_list(void)
+{
+	struct sbx_error err = { 0 };
+
+	printf("%-12s %7s %-10s %8s %9s %9s %s\n", "ID", "PID", "POLICY", "AGE",
+	       "CPU", "MEMORY", "COMMAND");
+	if (sbx_list(print_running, NULL, &err) < 0)
+		return fail(&err);
+	return 0;
+}
+
+static int cmd_enter(const struct cli_opts *o)
+{
+	struct sbx_error err = { 0 };
+	struct sbx_enter_opts eo = { .id = o->enter_id, .argv = o->argv };
+	int status;
+
+	if (sbx_enter(&eo, &status, &err) < 0)
+		fail(&err);
+	return status;
+}
+
 static int cmd_doctor(void)
 {
 	struct doctor_check checks[DOCTOR_MAX_CHECKS];
@@ -264,6 +321,10 @@ int main(int argc, char **argv)
 		return cmd_syscall_groups();
 	case CLI_DOCTOR:
 		return cmd_doctor();
+	case CLI_LIST:
+		return cmd_list();
+	case CLI_ENTER:
+		return cmd_enter(&o);
 	case CLI_RUN:
 		break;
 	}

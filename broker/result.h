@@ -13,3 +13,14 @@
  * the group), SIG, RE, OK. */
 void result_fill(const struct supervision *s, const struct cg_stats *cs,
 		 const Sbx__Limits *limits, struct sbx_result *res);
+
+/* The shell's convention, which env(1) and docker follow: 127
+ * (SBX_EXIT_NOTFOUND) for a program that is not there, 126 for one that
+ * cannot be run. */
+int result_program_exit_code(int errnum);
+
+/* A setup failure inside, as one error line in err with a hint where we
+ * know one; res->exit_code gets 126/127 for a failed exec. Returns the
+ * negative errno. */
+int result_setup_error(const struct chan_setup_error *e,
+		       struct sbx_result *res, struct sbx_error *err);

@@ -13,9 +13,11 @@
 #include "launch.h"
 #include "output.h"
 #include "program.h"
+#include "registry.h"
 #include "result.h"
 #include "sbx.h"
 #include "seccomp_filter.h"
+#include "signals.h"
 #include "supervise.h"
 #include "workdir.h"
 
@@ -44,82 +46,47 @@ static void timing(struct sbx_result *res, const char *step, uint64_t *since)
 	*since = now;
 }
 
-/* The shell's convention, which env(1) and docker follow: 127 for a program
- * that is not there, 126 for one that cannot be run. */
-static int program_exit_code(int errnum)
-{
-	return errnum == ENOENT || errnum == ENOTDIR ? SBX_EXIT_NOTFOUND
-						     : SBX_EXIT_NOEXEC;
-}
-
-/* A setup failure inside, as one error line with a hint where we know one. */
-static int setup_error(const struct chan_setup_error *e,
-		       struct sbx_result *res, struct sbx_error *err)
-{
-	if (e->step == STEP_EXEC)
-		res->exit_code = program_exit_code(e->errnum);
-	sbx_err(err, -e->errnum, "%s: %s: %s", sandbox_step_name(e->step),
-		e->detail, strerror(e->errnum));
-	if (e->step == STEP_ROOT && e->errnum == EINVAL)
-		sbx_err_hint(err, "overlayfs in a user namespace needs Linux 5.11 "
-			     "or later; a read-only root (filesystem { "
-			     "read_only_root: true }) avoids it");
-	else if (e->step == STEP_BIND && e->errnum == ENOENT)
-		sbx_err_hint(err, "the bind source must exist on the host "
-			     "(or mark the mount optional)");
-	else if (e->step == STEP_EXEC && e->errnum == ENOENT)
-		sbx_err_hint(err, "a script's interpreter or a library may be "
-			     "missing inside the sandbox");
-	return err ? err->code : -e->errnum;
-}
-
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-
-/* Blocks the forwarded signals (restored by the caller from *old) and
- * returns a signalfd for them. SIGPIPE is blocked too, so a closed reader
- * of the relayed output shows up as EPIPE instead of killing us. */
-static int block_signals(sigset_t *old)
-{
-	sigset_t set, with_pipe;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	with_pipe = set;
-	sigaddset(&with_pipe, SIGPIPE);
-	if (sigprocmask(SIG_BLOCK, &with_pipe, old) < 0)
-		return -errno;
-	int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (fd < 0) {
-		int e = -errno;
-		sigprocmask(SIG_SETMASK, old, NULL);
-		return e;
-	}
-	return fd;
-}
-
 static uint64_t with_extra(const Sbx__Limits *l, bool has, uint64_t ms)
 {
 	return has ? ms + (l->has_extra_time_ms ? l->extra_time_ms : 0) : 0;
 }
 
-/* Discards a SIGPIPE raised by the relay before restoring the mask. */
-static void unblock_signals(const sigset_t *old)
+/* Lists the running sandbox for `sbx list` and `sbx enter`. Best effort:
+ * a run whose record cannot be written still runs, unlisted. */
+static void register_run(const struct sandbox_config *cfg,
+			 const struct cgroup *cg, const struct launch *l,
+			 struct sbx_result *res)
 {
-	sigset_t pipe;
-	struct timespec zero = {0, 0};
+	Sbx__RunRecord rec = SBX__RUN_RECORD__INIT;
+	const char *dirs[8];
+	char id[REGISTRY_ID_LEN + 1];
+	size_t argc = 0;
 
-	sigemptyset(&pipe);
-	sigaddset(&pipe, SIGPIPE);
-	if (!sigismember(old, SIGPIPE))
-		while (sigtimedwait(&pipe, NULL, &zero) > 0)
-			;
-	sigprocmask(SIG_SETMASK, old, NULL);
+	if (registry_new_id(id) < 0 ||
+	    registry_start_ticks(l->pid, &rec.start_ticks) < 0)
+		return;
+	while (cfg->argv[argc])
+		argc++;
+	rec.id = id;
+	rec.has_pid = rec.has_start_ticks = rec.has_started_unix = 1;
+	rec.pid = l->pid;
+	rec.started_unix = time(NULL);
+	rec.has_broker_pid = rec.has_host_root = 1;
+	rec.broker_pid = getpid();
+	rec.host_root = cfg->host_root;
+	rec.n_argv = argc;
+	rec.argv = (char **)cfg->argv;
+	rec.n_cgroup_dirs = cg_dirs(cg, dirs, ARRAY_SIZE(dirs));
+	rec.cgroup_dirs = (char **)dirs;
+	rec.policy = (Sbx__Policy *)cfg->policy;
+	if (registry_add(&rec, NULL) == 0)
+		snprintf(res->id, sizeof(res->id), "%s", id);
 }
 
 static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 		      struct output *o, struct pty *pty, struct supervision *s,
-		      struct sbx_result *res, uint64_t *t, struct sbx_error *err)
+		      const struct sbx_run_opts *opts, struct sbx_result *res,
+		      uint64_t *t, struct sbx_error *err)
 {
 	const Sbx__Limits *lim = cfg->policy->limits;
 	struct watch w = {
@@ -132,7 +99,7 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 	};
 	struct launch l = LAUNCH_INIT;
 	sigset_t old;
-	int sigfd = block_signals(&old);
+	int sigfd = signals_block(&old);
 	int r;
 
 	if (sigfd < 0)
@@ -151,12 +118,16 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 	pty_started(pty);
 	if (r == 0) {
 		timing(res, "launch", t);
+		if (opts->register_run)
+			register_run(cfg, cg, &l, res);
 		r = supervise(&l, sigfd, &w, s, err);
 		timing(res, "run", t);
+		if (res->id[0])
+			registry_remove(res->id);
 	}
 	launch_cleanup(&l);
 	close(sigfd);
-	unblock_signals(&old);
+	signals_restore(&old);
 	return r;
 }
 
@@ -201,11 +172,11 @@ static int run_sandbox(struct sandbox_config *cfg,
 	res->cgroup_version = cg_version(cg);
 	cfg->cgroup_limits = cg != NULL;
 	timing(res, "cgroup", t);
-	r = supervised(cfg, cg, &o, &pty, &s, res, t, err);
+	r = supervised(cfg, cg, &o, &pty, &s, opts, res, t, err);
 	if (r < 0)
 		return r;
 	if (s.got_error)
-		return setup_error(&s.error, res, err);
+		return result_setup_error(&s.error, res, err);
 	cg_stats(cg, &cs);
 	pty_finish(&pty);
 	output_finish(&o);
@@ -263,7 +234,7 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	r = program_resolve(opts->argv[0], env_get(envp, "PATH"), policy, &prog,
 			    err);
 	if (r < 0) {
-		res->exit_code = program_exit_code(-r);
+		res->exit_code = result_program_exit_code(-r);
 		return r;
 	}
 	if (prog.needs_bind) {

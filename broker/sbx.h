@@ -39,6 +39,9 @@ struct sbx_run_opts {
 	const char *stdin_path;
 	const char *stdout_path;
 	const char *stderr_path;
+	/* List the run among the caller's running sandboxes while it runs
+	 * (broker/registry.h), for `sbx list` and `sbx enter`. */
+	bool register_run;
 };
 
 #define SBX_MAX_TIMINGS 32
@@ -81,6 +84,8 @@ struct sbx_result {
 	bool has_syscall_args;
 	uint64_t syscall_args[6];
 	uint64_t seccomp_compile_usec; /* building the filter (broker) */
+	char id[16];          /* the run's id while it was listed
+			       * (register_run), or "" */
 };
 
 /* Runs opts->argv under policy (finalized by policy_finalize). Returns 0 when
@@ -90,6 +95,45 @@ struct sbx_result {
  * file of the run remains. */
 int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	    struct sbx_result *res, struct sbx_error *err);
+
+/* A running sandbox of the caller's, as sbx_list sees it. */
+struct sbx_running {
+	const char *id;
+	int pid;               /* its PID 1, as the caller sees it */
+	const char *policy;    /* the policy's name, or "" */
+	int64_t started_unix;
+	char *const *argv;     /* the program and its arguments */
+	size_t argc;
+	bool has_cpu;          /* from its cgroup */
+	uint64_t cpu_usec;
+	bool has_memory;       /* its cgroup's, or its processes' resident */
+	uint64_t memory_bytes;
+};
+
+/* Calls fn for each running sandbox the caller started with register_run,
+ * oldest first (the pointers are valid during the call only), and forgets
+ * those that ended without saying so. Returns how many, or -errno with err
+ * set. */
+int sbx_list(void (*fn)(const struct sbx_running *r, void *data), void *data,
+	     struct sbx_error *err);
+
+struct sbx_enter_opts {
+	const char *id;     /* a running sandbox's id (sbx list), or a
+			     * unique prefix of one */
+	char *const *argv;  /* the command, searched in the policy's PATH
+			     * inside; NULL: /bin/sh */
+};
+
+/* Runs a command inside a running sandbox of the caller's (one started with
+ * register_run), under the same restrictions as its payload: its
+ * namespaces, root, ids, cgroups and limits, no capabilities, its seccomp
+ * filter (where the policy would have the broker report a call, the
+ * command is killed instead). Through a pseudo-terminal of ours when stdin
+ * and stdout are terminals. Returns 0 with *ret_status the command's exit
+ * status (its code, or 128+signal; 126/127 when it could not be run or
+ * found), or -errno with err set (*ret_status SBX_EXIT_FAILURE). */
+int sbx_enter(const struct sbx_enter_opts *opts, int *ret_status,
+	      struct sbx_error *err);
 
 /* The CLI's exit status for a result, also after sbx_run failed: the
  * payload's exit code, 128+signal, SBX_EXIT_NOTFOUND / SBX_EXIT_NOEXEC when

@@ -2,6 +2,7 @@
 #include "payload.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -73,6 +74,19 @@ static int set_rlimits(const Sbx__Limits *l, bool cgroup_limits,
 	return 0;
 }
 
+/* SIGKILL when the broker goes; if it is already gone, its end of the
+ * channel is closed and we stop here. */
+static int die_with_parent(int chan_fd)
+{
+	struct pollfd p = {.fd = chan_fd, .events = POLLIN};
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return -errno;
+	if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)))
+		_exit(125);
+	return 0;
+}
+
 static int prepare(const struct sandbox_config *cfg, struct setup_error *e)
 {
 	const Sbx__Policy *p = cfg->policy;
@@ -99,6 +113,9 @@ static int prepare(const struct sandbox_config *cfg, struct setup_error *e)
 				 cfg->host_root, e);
 	if (r < 0)
 		return r;
+	/* After the switch of ids, which would clear it. */
+	if (cfg->die_with_parent && (r = die_with_parent(cfg->chan_fd)) < 0)
+		return setup_fail(e, STEP_SESSION, -r, "PR_SET_PDEATHSIG");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return setup_fail(e, STEP_NNP, errno, "PR_SET_NO_NEW_PRIVS");
 	/* Everything but 0-2 and the channel is already closed; the channel

@@ -43,6 +43,7 @@ static const char *const step_names[STEP_MAX_] = {
 	[STEP_NNP] = "set no_new_privs",
 	[STEP_SECCOMP] = "load seccomp filter",
 	[STEP_EXEC] = "execute program",
+	[STEP_JOIN] = "join the sandbox",
 };
 
 const char *sandbox_step_name(unsigned step)

@@ -37,6 +37,7 @@ enum sandbox_step {
 	STEP_NNP,       /* no_new_privs */
 	STEP_SECCOMP,
 	STEP_EXEC,
+	STEP_JOIN,      /* sbx enter: joining a running sandbox */
 	STEP_MAX_,
 };
 
@@ -73,6 +74,8 @@ struct sandbox_config {
 	int workdir_fd;         /* filesystem.bind_workdir as root: a detached
 				 * idmapped mount of the workdir to move in;
 				 * -1: a plain bind */
+	bool die_with_parent;   /* sbx enter: the payload's parent is the
+				 * broker itself, not PID 1 */
 	struct scf_prog *seccomp; /* compiled filter (sandbox/seccomp_filter.h),
 				 * or NULL: none; the payload patches its copy */
 };

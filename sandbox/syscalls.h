@@ -34,6 +34,11 @@ static inline int sys_pidfd_send_signal(int pidfd, int sig)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
+static inline int sys_pidfd_open(pid_t pid, unsigned flags)
+{
+	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+
 static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags,
 				    struct mount_attr *attr)
 {

@@ -552,6 +552,50 @@ static void test_subcommands(void **state)
 	expect_error(-EINVAL, "doctor: unexpected argument", "doctor", "now");
 }
 
+/* sbx list, sbx enter ID [--] [COMMAND...] */
+static void test_list_enter(void **state)
+{
+	struct cli_opts o = { 0 };
+	char *av[MAX_ARGS];
+
+	(void)state;
+	PARSE_OK(&o, "list");
+	assert_int_equal(o.command, CLI_LIST);
+	cli_opts_done(&o);
+
+	PARSE_OK(&o, "enter", "3f2a");
+	assert_int_equal(o.command, CLI_ENTER);
+	assert_string_equal(o.enter_id, "3f2a");
+	assert_null(o.argv);
+	cli_opts_done(&o);
+
+	/* options of the command stay its own, with or without -- */
+	PARSE_OK(&o, "enter", "3f2a", "--", "sh", "-c", "id");
+	assert_string_equal(o.enter_id, "3f2a");
+	assert_int_equal(o.argc, 3);
+	assert_string_equal(o.argv[0], "sh");
+	assert_string_equal(o.argv[1], "-c");
+	assert_null(o.argv[3]);
+	cli_opts_done(&o);
+	PARSE_OK(&o, "enter", "3f2a", "ls", "-l");
+	assert_int_equal(o.argc, 2);
+	assert_string_equal(o.argv[1], "-l");
+	cli_opts_done(&o);
+
+	/* `sbx -- enter` runs a program called enter */
+	PARSE_OK(&o, "--", "enter", "x");
+	assert_int_equal(o.command, CLI_RUN);
+	cli_opts_done(&o);
+
+	expect_error(-EINVAL, "enter: missing sandbox id", "enter");
+	expect_error(-EINVAL, "enter: empty command name", "enter", "ab", "");
+	expect_error(-EINVAL, "list: unexpected argument", "list", "all");
+	expect_error(-EINVAL, "list: takes no --policy", "-p", "build", "list");
+	expect_error(-EINVAL, "enter: takes no --policy", "--memory", "1G",
+		     "enter", "ab");
+	expect_error(-EINVAL, "apply only to running", "-v", "enter", "ab");
+}
+
 static void free_policy(Sbx__Policy **p)
 {
 	if (*p)
@@ -677,7 +721,7 @@ static void test_usage_mentions_every_option(void **state)
 		"--hostname", "--stdin", "--stdout", "--stderr", "--json",
 		"--meta",
 		"policy list", "policy show", "policy check", "policy syscalls",
-		"sbx doctor",
+		"sbx doctor", "sbx list", "sbx enter",
 	};
 
 	assert_non_null(f);
@@ -698,6 +742,7 @@ int main(void)
 		cmocka_unit_test(test_policy_option),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_help_version),
+		cmocka_unit_test(test_list_enter),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_more_limits),
 		cmocka_unit_test(test_unit_forms),
