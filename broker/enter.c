@@ -173,7 +173,7 @@ static int open_payload(const Sbx__RunRecord *rec, int *ret,
 {
 	char path[64], buf[64];
 	_cleanup_close_ int fd = -1;
-	uint64_t ticks;
+	uint64_t ticks = 0;
 	ssize_t n;
 	int pid = 0, pidfd;
 

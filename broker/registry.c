@@ -180,7 +180,7 @@ static Sbx__RunRecord *read_record(int dir, const char *name)
 
 static bool running(const Sbx__RunRecord *r)
 {
-	uint64_t ticks;
+	uint64_t ticks = 0;
 
 	return r->has_pid && r->pid > 0 &&
 	       registry_start_ticks(r->pid, &ticks) == 0 &&
