@@ -63,7 +63,8 @@ int mu_make_mountpoint(const char *path, bool is_file)
 	char *slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
 		*slash = '\0';
-		int r = mu_mkdir_p(parent, 0755);
+		/* it usually exists: no walk from the root then */
+		int r = stat(parent, &st) == 0 ? 0 : mu_mkdir_p(parent, 0755);
 		if (r < 0)
 			return r;
 	}

@@ -304,6 +304,21 @@ static int empty_node(struct build *b, bool dir, mode_t mode, char *out,
 	return 0;
 }
 
+/* The hidden path's directory, when it needs covering: a directory that
+ * is already one of our own tmpfs's (a top-level entry of a root built
+ * entry by entry, which root_entry() leaves empty; /dev/shm) is empty and
+ * writes to it stay in the write layer, so a bind over it would only cost
+ * time. */
+static bool needs_cover(const char *p, char target[PATH_MAX], struct stat *st)
+{
+	struct stat own;
+
+	if (mu_join(target, NEW, p) < 0 || stat(target, st) < 0 ||
+	    !S_ISDIR(st->st_mode))
+		return false;
+	return stat(NEW, &own) < 0 || own.st_dev != st->st_dev;
+}
+
 /* Binds an empty directory of the host directory's mode (so /tmp stays
  * sticky and world-writable) over each hidden path that exists. With a
  * read-only root they become read-only in seal_hidden_paths(), after the
@@ -317,8 +332,7 @@ static int hide_paths(struct build *b)
 		struct stat st;
 		int r;
 
-		if (mu_join(target, NEW, p) < 0 || stat(target, &st) < 0 ||
-		    !S_ISDIR(st.st_mode))
+		if (!needs_cover(p, target, &st))
 			continue;
 		r = empty_node(b, true, st.st_mode & 07777, src, sizeof(src));
 		if (r >= 0)
@@ -329,6 +343,21 @@ static int hide_paths(struct build *b)
 	return 0;
 }
 
+/* Whether path is the root of a mount (statx, Linux 5.8+; earlier
+ * kernels cannot run sbx's overlay root anyway: assume it is). */
+static bool is_mount_root(const char *path)
+{
+	struct statx sx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_TYPE, &sx) < 0 ||
+	    !(sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return true;
+	return sx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
+}
+
+/* The covers (and whatever else is mounted right on a hidden path) become
+ * read-only; the uncovered directories do with the root, in
+ * enter_root(). */
 static int seal_hidden_paths(struct build *b)
 {
 	for (size_t i = 0; b->fs->read_only_root && i < b->fs->n_hidden_paths; i++) {
@@ -337,7 +366,7 @@ static int seal_hidden_paths(struct build *b)
 		struct stat st;
 
 		if (mu_join(target, NEW, p) < 0 || stat(target, &st) < 0 ||
-		    !S_ISDIR(st.st_mode))
+		    !S_ISDIR(st.st_mode) || !is_mount_root(target))
 			continue;
 		int r = mu_restrict(target, MOUNT_ATTR_RDONLY, false);
 		if (r < 0)
