@@ -83,6 +83,29 @@ static void register_run(const struct sandbox_config *cfg,
 		snprintf(res->id, sizeof(res->id), "%s", id);
 }
 
+/* Compiles the seccomp filter while the sandbox sets itself up, and hands
+ * it over through the shared memory cfg->seccomp points into. */
+static int send_filter(const struct sandbox_config *cfg, struct launch *l,
+		       struct sbx_result *res, uint64_t *t,
+		       struct sbx_error *err)
+{
+	_cleanup_(scf_prog_freep) struct scf_prog prog = {0};
+	struct scf_exec x = {cfg->exec_path, cfg->argv, cfg->envp};
+	/* prog is the first member of the shared struct */
+	struct scf_shared *shared = (struct scf_shared *)cfg->seccomp;
+	int r;
+
+	if ((r = scf_compile(cfg->policy->seccomp, &x, &prog, err)) < 0)
+		return r;
+	if (scf_shared_publish(shared, &prog) < 0)
+		return sbx_err(err, -E2BIG, "seccomp filter too large");
+	res->seccomp_compile_usec = prog.compile_usec;
+	timing(res, "seccomp", t);
+	if (write(l->sync_w, "", 1) != 1)
+		return sbx_err_errno(err, -errno, "hand the filter over");
+	return 0;
+}
+
 static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 		      struct output *o, struct pty *pty, struct supervision *s,
 		      const struct sbx_run_opts *opts, struct sbx_result *res,
@@ -118,6 +141,10 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 	pty_started(pty);
 	if (r == 0) {
 		timing(res, "launch", t);
+		if (cfg->filter_pending)
+			r = send_filter(cfg, &l, res, t, err);
+	}
+	if (r == 0) {
 		if (opts->register_run)
 			register_run(cfg, cg, &l, res);
 		r = supervise(&l, sigfd, &w, s, err);
@@ -129,6 +156,11 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 	close(sigfd);
 	signals_restore(&old);
 	return r;
+}
+
+static void scf_shared_freep(struct scf_shared **s)
+{
+	scf_shared_free(*s);
 }
 
 static void cg_destroyp(struct cgroup **cg)
@@ -216,7 +248,7 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	    struct sbx_result *res, struct sbx_error *err)
 {
 	_cleanup_(env_freep) char **envp = NULL;
-	_cleanup_(scf_prog_freep) struct scf_prog filter = {0};
+	_cleanup_(scf_shared_freep) struct scf_shared *filter = NULL;
 	_cleanup_close_ int workdir_fd = -1;
 	struct program prog;
 	struct sandbox_mount bind;
@@ -254,14 +286,14 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 		return r;
 	timing(res, "prepare", &t);
 	if (policy->seccomp->enabled) {
-		struct scf_exec x = {cfg.exec_path, cfg.argv, cfg.envp};
-		if ((r = scf_compile(policy->seccomp, &x, &filter, err)) < 0)
-			return r;
-		cfg.seccomp = &filter;
-		res->seccomp_compile_usec = filter.compile_usec;
-		timing(res, "seccomp", &t);
+		if (!(filter = scf_shared_new()))
+			return sbx_err_errno(err, -errno, "mmap for the seccomp "
+					     "filter");
+		cfg.seccomp = &filter->prog;
+		cfg.filter_pending = true;
 	}
 	r = run_sandbox(&cfg, opts, res, &t, err);
+	timing(res, "cleanup", &t);
 	if (r < 0)
 		res->verdict = SBX_VERDICT_ERR;
 	return r;

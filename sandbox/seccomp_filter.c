@@ -320,6 +320,37 @@ out:
 	return r;
 }
 
+struct scf_shared *scf_shared_new(void)
+{
+	void *m = mmap(NULL, sizeof(struct scf_shared), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return m == MAP_FAILED ? NULL : m;
+}
+
+int scf_shared_publish(struct scf_shared *s, const struct scf_prog *compiled)
+{
+	if (compiled->n_main > BPF_MAXINSNS || compiled->n_extra > BPF_MAXINSNS)
+		return -E2BIG;
+	s->prog = *compiled;
+	s->prog.main = s->insns;
+	memcpy(s->prog.main, compiled->main,
+	       compiled->n_main * sizeof(struct sock_filter));
+	s->prog.extra = NULL;
+	if (compiled->n_extra) {
+		s->prog.extra = s->insns + compiled->n_main;
+		memcpy(s->prog.extra, compiled->extra,
+		       compiled->n_extra * sizeof(struct sock_filter));
+	}
+	return 0;
+}
+
+void scf_shared_free(struct scf_shared *s)
+{
+	if (s)
+		munmap(s, sizeof(*s));
+}
+
 void scf_prog_free(struct scf_prog *p)
 {
 	free(p->main);

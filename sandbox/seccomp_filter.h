@@ -59,6 +59,25 @@ static inline void scf_prog_freep(struct scf_prog *p)
 	scf_prog_free(p);
 }
 
+/* A program in memory the sandbox shares with the broker (MAP_SHARED,
+ * mapped before the clone, so at the same address on both sides): the
+ * broker compiles while PID 1 sets up the sandbox, then copies the program
+ * in and tells PID 1, which forks the payload only then. Compiling drops
+ * off the path a run waits on. */
+struct scf_shared {
+	struct scf_prog prog;  /* main and extra point into insns */
+	struct sock_filter insns[2 * BPF_MAXINSNS];
+};
+
+/* Maps a zeroed one. Returns it, or NULL with errno set. */
+struct scf_shared *scf_shared_new(void);
+
+/* Copies compiled (which stays the caller's) in. Returns 0 or -E2BIG. */
+int scf_shared_publish(struct scf_shared *s, const struct scf_prog *compiled);
+
+/* Unmaps it; NULL is fine. */
+void scf_shared_free(struct scf_shared *s);
+
 /* Payload: loads p (patching the channel's fd number into its private copy)
  * and sends the listener, if any, to the broker over chan_fd. Where the
  * kernel refuses a second listener in the hierarchy (EBUSY: sbx inside a

@@ -66,20 +66,25 @@ int setup_fail(struct setup_error *e, unsigned step, int errnum,
 	return -errnum;
 }
 
-/* The broker writes our id maps, then one byte. EOF means it died. */
-static int wait_for_maps(const struct sandbox_config *cfg,
-			 struct setup_error *e)
+/* One byte from the broker; EOF means it died or gave up. */
+static int read_sync(int fd)
 {
 	char c;
 	ssize_t n;
 
 	do
-		n = read(cfg->sync_fd, &c, 1);
+		n = read(fd, &c, 1);
 	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		return setup_fail(e, STEP_SYNC, n < 0 ? errno : EPIPE,
-				  "read sync pipe");
-	return 0;
+	return n == 1 ? 0 : n < 0 ? -errno : -EPIPE;
+}
+
+/* The broker writes our id maps, then one byte. */
+static int wait_for_maps(const struct sandbox_config *cfg,
+			 struct setup_error *e)
+{
+	int r = read_sync(cfg->sync_fd);
+
+	return r < 0 ? setup_fail(e, STEP_SYNC, -r, "read sync pipe") : 0;
 }
 
 /* Until the maps exist we run with the caller's host ids, which mean nothing
@@ -162,6 +167,7 @@ void sandbox_main(const struct sandbox_config *cfg)
 {
 	struct setup_error e = {0};
 	int keep[] = {cfg->chan_fd, cfg->sync_fd, cfg->workdir_fd};
+	int r;
 
 	for (int i = 0; i < 3; i++)
 		if (cfg->stdio[i] >= 0 && dup2(cfg->stdio[i], i) < 0) {
@@ -175,6 +181,13 @@ void sandbox_main(const struct sandbox_config *cfg)
 			chan_send_error(cfg->chan_fd, e.step, e.errnum, e.detail);
 			_exit(125);
 		}
+	}
+	/* The payload needs its filter, which the broker has been compiling
+	 * meanwhile. */
+	if (cfg->filter_pending && (r = read_sync(cfg->sync_fd)) < 0) {
+		chan_send_error(cfg->chan_fd, STEP_SECCOMP, -r,
+				"wait for the broker's filter");
+		_exit(125);
 	}
 	close(cfg->sync_fd);
 	if (cfg->workdir_fd >= 0)

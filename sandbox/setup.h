@@ -76,6 +76,9 @@ struct sandbox_config {
 				 * -1: a plain bind */
 	bool die_with_parent;   /* sbx enter: the payload's parent is the
 				 * broker itself, not PID 1 */
+	bool filter_pending;    /* seccomp lives in memory shared with the
+				 * broker, which compiles it while we set up
+				 * and then writes a second byte to sync_fd */
 	struct scf_prog *seccomp; /* compiled filter (sandbox/seccomp_filter.h),
 				 * or NULL: none; the payload patches its copy */
 };
