@@ -101,7 +101,9 @@ static int send_filter(const struct sandbox_config *cfg, struct launch *l,
 		return sbx_err(err, -E2BIG, "seccomp filter too large");
 	res->seccomp_compile_usec = prog.compile_usec;
 	timing(res, "seccomp", t);
-	if (write(l->sync_w, "", 1) != 1)
+	/* EPIPE: the sandbox failed its setup meanwhile; supervise() reads
+	 * why from the channel. */
+	if (write(l->sync_w, "", 1) != 1 && errno != EPIPE)
 		return sbx_err_errno(err, -errno, "hand the filter over");
 	return 0;
 }
