@@ -33,7 +33,7 @@ void report_timings(FILE *f, const struct sbx_result *res)
 	if (n > SBX_MAX_TIMINGS)
 		n = SBX_MAX_TIMINGS;
 	for (unsigned i = 0; i < n; i++)
-		fprintf(f, "sbx: timing: %-24s %8" PRIu64 ".%03" PRIu64 " ms\n",
+		fprintf(f, "sbx: timing: %-26s %8" PRIu64 ".%03" PRIu64 " ms\n",
 			res->timings[i].step ? res->timings[i].step : "?",
 			res->timings[i].usec / 1000,
 			res->timings[i].usec % 1000);

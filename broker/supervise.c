@@ -62,6 +62,9 @@ static void drain_channel(int chan, struct supervision *out)
 		} else if (t == CHAN_STARTED) {
 			out->started = true;
 			out->init_setup_cpu_usec = m.init_cpu_usec;
+			out->n_setup_usec = m.n_step_usec;
+			memcpy(out->setup_usec, m.step_usec,
+			       m.n_step_usec * sizeof(m.step_usec[0]));
 		} else if (t == CHAN_SECCOMP_LISTENER) {
 			if (out->listener < 0)
 				out->listener = m.fd;

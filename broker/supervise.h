@@ -20,6 +20,9 @@ struct supervision {
 	struct chan_setup_error error;
 	bool started;                /* the payload was forked */
 	uint64_t init_setup_cpu_usec;/* PID 1's CPU until then */
+	uint32_t setup_usec[CHAN_MAX_STEPS]; /* its setup's parts (enum
+				      * sandbox_timing), for --timings */
+	unsigned n_setup_usec;
 	bool wall_expired;           /* we killed it at the wall limit */
 	bool cpu_expired;            /* we killed it at the CPU limit */
 	bool output_exceeded;        /* we killed it at the output limit */

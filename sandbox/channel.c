@@ -68,12 +68,15 @@ int chan_send_exit(int fd, const Sbx__ExitReport *report)
 	return send_packet(fd, CHAN_EXIT_REPORT, &report->base);
 }
 
-int chan_send_started(int fd, uint64_t init_cpu_usec)
+int chan_send_started(int fd, uint64_t init_cpu_usec, const uint32_t *step_usec,
+		      size_t n_steps)
 {
 	Sbx__Started m = SBX__STARTED__INIT;
 
 	m.has_init_cpu_usec = 1;
 	m.init_cpu_usec = init_cpu_usec;
+	m.n_step_usec = n_steps < CHAN_MAX_STEPS ? n_steps : CHAN_MAX_STEPS;
+	m.step_usec = (uint32_t *)step_usec;
 	return send_packet(fd, CHAN_STARTED, &m.base);
 }
 
@@ -109,7 +112,7 @@ int chan_send_fd(int fd, int type, int passfd)
 	}
 }
 
-static int decode_started(const uint8_t *buf, size_t len, uint64_t *ret)
+static int decode_started(const uint8_t *buf, size_t len, struct chan_msg *ret)
 {
 	struct arena a = {.used = 0};
 	ProtobufCAllocator alloc = {arena_alloc, arena_free, &a};
@@ -117,7 +120,11 @@ static int decode_started(const uint8_t *buf, size_t len, uint64_t *ret)
 
 	if (!m || !m->has_init_cpu_usec)
 		return -EBADMSG;
-	*ret = m->init_cpu_usec;
+	ret->init_cpu_usec = m->init_cpu_usec;
+	ret->n_step_usec = m->n_step_usec < CHAN_MAX_STEPS ? (unsigned)m->n_step_usec
+							   : CHAN_MAX_STEPS;
+	memcpy(ret->step_usec, m->step_usec,
+	       ret->n_step_usec * sizeof(ret->step_usec[0]));
 	return CHAN_STARTED;
 }
 
@@ -162,7 +169,7 @@ static int decode(const uint8_t *buf, size_t len, struct chan_msg *ret)
 	case CHAN_EXIT_REPORT:
 		return decode_exit(buf + 1, len - 1, &ret->report);
 	case CHAN_STARTED:
-		return decode_started(buf + 1, len - 1, &ret->init_cpu_usec);
+		return decode_started(buf + 1, len - 1, ret);
 	case CHAN_SECCOMP_LISTENER:
 		return CHAN_SECCOMP_LISTENER;
 	default:

@@ -11,6 +11,7 @@
 
 #define CHAN_MAX_PACKET 1024
 #define CHAN_DETAIL_MAX 256
+#define CHAN_MAX_STEPS 32
 
 enum chan_type {
 	CHAN_SETUP_ERROR = 1, /* Sbx__SetupError */
@@ -32,6 +33,8 @@ struct chan_msg {
 	struct chan_setup_error error;
 	Sbx__ExitReport report; /* scalar fields only: nothing to free */
 	uint64_t init_cpu_usec; /* CHAN_STARTED */
+	uint32_t step_usec[CHAN_MAX_STEPS]; /* CHAN_STARTED: setup timings */
+	unsigned n_step_usec;
 	int fd; /* CHAN_SECCOMP_LISTENER: the descriptor received, owned by
 		 * the caller (close-on-exec); -1 for every other type */
 };
@@ -43,7 +46,8 @@ int chan_send_error(int fd, unsigned step, int errnum, const char *detail);
 int chan_send_exit(int fd, const Sbx__ExitReport *report);
 
 /* Sends PID 1's setup CPU time once the payload is forked. */
-int chan_send_started(int fd, uint64_t init_cpu_usec);
+int chan_send_started(int fd, uint64_t init_cpu_usec, const uint32_t *step_usec,
+		      size_t n_steps);
 
 /* Sends the seccomp listener fd (SCM_RIGHTS) with a CHAN_SECCOMP_LISTENER
  * packet. Uses sendmsg only. Returns 0 or -errno. */

@@ -109,7 +109,8 @@ static void forward(pid_t payload, bool group, int sig)
 	kill(payload, sig);
 }
 
-void init_run(const struct sandbox_config *cfg)
+void init_run(const struct sandbox_config *cfg,
+	      const uint32_t setup_usec[TIME_MAX_])
 {
 	Sbx__ExitReport report = SBX__EXIT_REPORT__INIT;
 	bool group = cfg->policy->process->new_session;
@@ -133,7 +134,7 @@ void init_run(const struct sandbox_config *cfg)
 	if (payload == 0)
 		payload_exec(cfg);
 	hide_cmdline();
-	chan_send_started(cfg->chan_fd, self_cpu_usec());
+	chan_send_started(cfg->chan_fd, self_cpu_usec(), setup_usec, TIME_MAX_);
 
 	for (;;) {
 		siginfo_t si;

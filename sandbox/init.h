@@ -4,5 +4,7 @@
 
 #include "setup.h"
 
-/* Never returns: exits after reporting. */
-__attribute__((noreturn)) void init_run(const struct sandbox_config *cfg);
+/* Never returns: exits after reporting. setup_usec: how long each part of
+ * the setup took (enum sandbox_timing), sent on with the start. */
+__attribute__((noreturn)) void init_run(const struct sandbox_config *cfg,
+					const uint32_t setup_usec[TIME_MAX_]);

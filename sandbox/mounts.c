@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -638,7 +639,8 @@ static int enter_root(struct build *b)
 	return 0;
 }
 
-int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e)
+int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e,
+		   uint32_t usec[TIME_MAX_])
 {
 	struct build b = {.cfg = cfg, .fs = cfg->policy->filesystem, .e = e};
 	int (*const steps[])(struct build *) = {
@@ -646,12 +648,18 @@ int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e)
 		hide_paths, policy_mounts, seal_hidden_paths, mask_policy_paths,
 		enter_root,
 	};
+	_Static_assert(ARRAY_SIZE(steps) == TIME_PIVOT - TIME_STAGING + 1,
+		       "one timing slot per step");
 
 	if (!(cfg->ns_flags & CLONE_NEWNS))
 		return 0;
 	umask(0);
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
 		int r = steps[i](&b);
+		usec[TIME_STAGING + i] = sandbox_elapsed(&t);
 		if (r < 0)
 			return r;
 	}

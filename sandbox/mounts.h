@@ -5,5 +5,7 @@
 
 #include "setup.h"
 
-/* Builds the whole root and enters it. Returns 0 or -errno with *e set. */
-int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e);
+/* Builds the whole root and enters it, recording each part's duration in
+ * usec[TIME_STAGING..TIME_PIVOT]. Returns 0 or -errno with *e set. */
+int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e,
+		   uint32_t usec[TIME_MAX_]);

@@ -1,8 +1,9 @@
-/* The seccomp filter: compiled from the policy by the broker before the
- * clone (libseccomp, exported as BPF), loaded by the payload right before
- * execve, after no_new_privs. The child never calls libseccomp: it only
- * patches its private copy of the program (the channel's fd number) and
- * calls seccomp(2).
+/* The seccomp filter: compiled from the policy by the broker (libseccomp,
+ * exported as BPF) while the sandbox sets itself up, handed over in
+ * struct scf_shared, loaded by the payload right before execve, after
+ * no_new_privs (sbx enter's command compiles its own). The sandbox never
+ * calls libseccomp: it only patches the program (the channel's fd number)
+ * and calls seccomp(2).
  *
  * A policy becomes up to two stacked filters. The kernel runs every filter
  * and keeps the most severe answer (kill > errno > notify > log > allow), so

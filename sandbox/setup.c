@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -45,6 +46,42 @@ static const char *const step_names[STEP_MAX_] = {
 	[STEP_EXEC] = "execute program",
 	[STEP_JOIN] = "join the sandbox",
 };
+
+static const char *const timing_names[TIME_MAX_] = {
+	[TIME_MAPS] = "inside: wait for id maps",
+	[TIME_IDENTITY] = "inside: identity",
+	[TIME_STAGING] = "inside: staging tmpfs",
+	[TIME_ROOT] = "inside: root layers",
+	[TIME_PROC] = "inside: /proc",
+	[TIME_SYS] = "inside: /sys",
+	[TIME_DEV] = "inside: /dev",
+	[TIME_HIDE] = "inside: hidden paths",
+	[TIME_BINDS] = "inside: binds",
+	[TIME_SEAL] = "inside: seal hidden paths",
+	[TIME_MASKS] = "inside: masked paths",
+	[TIME_PIVOT] = "inside: pivot_root",
+	[TIME_HOSTNAME] = "inside: hostname",
+	[TIME_NETWORK] = "inside: loopback",
+	[TIME_TIMENS] = "inside: time namespace",
+	[TIME_FILTER] = "inside: wait for filter",
+};
+
+const char *sandbox_timing_name(unsigned t)
+{
+	return t < TIME_MAX_ ? timing_names[t] : NULL;
+}
+
+uint32_t sandbox_elapsed(struct timespec *since)
+{
+	struct timespec now;
+	int64_t us;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (int64_t)(now.tv_sec - since->tv_sec) * 1000000 +
+	     (now.tv_nsec - since->tv_nsec) / 1000;
+	*since = now;
+	return us < 0 ? 0 : us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+}
 
 const char *sandbox_step_name(unsigned step)
 {
@@ -154,20 +191,60 @@ static int setup_timens(const struct sandbox_config *cfg,
 	return 0;
 }
 
-typedef int (*setup_fn)(const struct sandbox_config *, struct setup_error *);
+typedef int (*setup_fn)(const struct sandbox_config *, struct setup_error *,
+			uint32_t usec[TIME_MAX_]);
+
+static int mount_root(const struct sandbox_config *cfg, struct setup_error *e,
+		      uint32_t usec[TIME_MAX_])
+{
+	return mnt_setup_root(cfg, e, usec);
+}
+
+#define TIMED(fn, slot)                                                        \
+	static int timed_##fn(const struct sandbox_config *cfg,                \
+			      struct setup_error *e, uint32_t usec[TIME_MAX_]) \
+	{                                                                      \
+		struct timespec t;                                             \
+		clock_gettime(CLOCK_MONOTONIC, &t);                            \
+		int r = fn(cfg, e);                                            \
+		usec[slot] = sandbox_elapsed(&t);                              \
+		return r;                                                      \
+	}
+TIMED(wait_for_maps, TIME_MAPS)
+TIMED(become_ns_root, TIME_IDENTITY)
+TIMED(set_hostname, TIME_HOSTNAME)
+TIMED(setup_network, TIME_NETWORK)
+TIMED(setup_timens, TIME_TIMENS)
 
 /* The order matters: ids before mounts (the staging tmpfs is owned by the
  * namespace root), every mount before pivot_root. */
 static const setup_fn steps[] = {
-	wait_for_maps, become_ns_root, mnt_setup_root, set_hostname,
-	setup_network, setup_timens,
+	timed_wait_for_maps, timed_become_ns_root, mount_root,
+	timed_set_hostname, timed_setup_network, timed_setup_timens,
 };
+
+/* The payload needs its filter, which the broker has been compiling
+ * meanwhile. */
+static void wait_for_filter(const struct sandbox_config *cfg,
+			    uint32_t usec[TIME_MAX_])
+{
+	struct timespec t;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (cfg->filter_pending && (r = read_sync(cfg->sync_fd)) < 0) {
+		chan_send_error(cfg->chan_fd, STEP_SECCOMP, -r,
+				"wait for the broker's filter");
+		_exit(125);
+	}
+	usec[TIME_FILTER] = sandbox_elapsed(&t);
+}
 
 void sandbox_main(const struct sandbox_config *cfg)
 {
 	struct setup_error e = {0};
+	uint32_t usec[TIME_MAX_] = {0};
 	int keep[] = {cfg->chan_fd, cfg->sync_fd, cfg->workdir_fd};
-	int r;
 
 	for (int i = 0; i < 3; i++)
 		if (cfg->stdio[i] >= 0 && dup2(cfg->stdio[i], i) < 0) {
@@ -177,20 +254,14 @@ void sandbox_main(const struct sandbox_config *cfg)
 	/* Descriptors of the broker's caller must not reach the payload. */
 	fds_close_except(3, keep, ARRAY_SIZE(keep));
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
-		if (steps[i](cfg, &e) < 0) {
+		if (steps[i](cfg, &e, usec) < 0) {
 			chan_send_error(cfg->chan_fd, e.step, e.errnum, e.detail);
 			_exit(125);
 		}
 	}
-	/* The payload needs its filter, which the broker has been compiling
-	 * meanwhile. */
-	if (cfg->filter_pending && (r = read_sync(cfg->sync_fd)) < 0) {
-		chan_send_error(cfg->chan_fd, STEP_SECCOMP, -r,
-				"wait for the broker's filter");
-		_exit(125);
-	}
+	wait_for_filter(cfg, usec);
 	close(cfg->sync_fd);
 	if (cfg->workdir_fd >= 0)
 		close(cfg->workdir_fd);
-	init_run(cfg);
+	init_run(cfg, usec);
 }

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 #include <sys/types.h>
 
 #include "sbx.pb-c.h"
@@ -40,6 +42,33 @@ enum sandbox_step {
 	STEP_JOIN,      /* sbx enter: joining a running sandbox */
 	STEP_MAX_,
 };
+
+/* The setup's parts whose durations PID 1 reports (--timings). */
+enum sandbox_timing {
+	TIME_MAPS,      /* waiting for the broker's id maps */
+	TIME_IDENTITY,
+	TIME_STAGING,   /* mounts.c, step by step */
+	TIME_ROOT,
+	TIME_PROC,
+	TIME_SYS,
+	TIME_DEV,
+	TIME_HIDE,
+	TIME_BINDS,
+	TIME_SEAL,
+	TIME_MASKS,
+	TIME_PIVOT,
+	TIME_HOSTNAME,
+	TIME_NETWORK,
+	TIME_TIMENS,
+	TIME_FILTER,    /* waiting for the broker's seccomp filter */
+	TIME_MAX_,
+};
+
+/* "inside: mount root", ... (static strings); NULL when out of range. */
+const char *sandbox_timing_name(unsigned t);
+
+/* Microseconds since *since, which becomes now. */
+uint32_t sandbox_elapsed(struct timespec *since);
 
 /* "mount overlay root", ... for messages; "?" when out of range. */
 const char *sandbox_step_name(unsigned step);

@@ -58,12 +58,33 @@ static void test_exit_and_started(void **state)
 	r.has_user_usec = 1;
 	r.user_usec = 123456789;
 	assert_int_equal(chan_send_exit(pair[1], &r), 0);
-	assert_int_equal(chan_send_started(pair[1], 42), 0);
+	assert_int_equal(chan_send_started(pair[1], 42, NULL, 0), 0);
 	assert_int_equal(chan_recv(pair[0], &m), CHAN_EXIT_REPORT);
 	assert_int_equal(m.report.wait_status, 3 << 8);
 	assert_int_equal(m.report.user_usec, 123456789);
 	assert_int_equal(chan_recv(pair[0], &m), CHAN_STARTED);
 	assert_int_equal(m.init_cpu_usec, 42);
+	assert_int_equal(m.n_step_usec, 0);
+}
+
+/* The setup's timings travel with the start, at most CHAN_MAX_STEPS. */
+static void test_started_timings(void **state)
+{
+	uint32_t usec[CHAN_MAX_STEPS + 5];
+	struct chan_msg m;
+
+	for (unsigned i = 0; i < CHAN_MAX_STEPS + 5; i++)
+		usec[i] = 1000 * i + 7;
+	assert_int_equal(chan_send_started(pair[1], 9, usec, 3), 0);
+	assert_int_equal(chan_recv(pair[0], &m), CHAN_STARTED);
+	assert_int_equal(m.n_step_usec, 3);
+	assert_int_equal(m.step_usec[0], 7);
+	assert_int_equal(m.step_usec[2], 2007);
+	assert_int_equal(chan_send_started(pair[1], 9, usec, CHAN_MAX_STEPS + 5), 0);
+	assert_int_equal(chan_recv(pair[0], &m), CHAN_STARTED);
+	assert_int_equal(m.n_step_usec, CHAN_MAX_STEPS);
+	assert_int_equal(m.step_usec[CHAN_MAX_STEPS - 1],
+			 1000 * (CHAN_MAX_STEPS - 1) + 7);
 }
 
 static void test_eof(void **state)
@@ -93,6 +114,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_error_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_detail_truncated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_started_timings, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_exit_and_started, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),

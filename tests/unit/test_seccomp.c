@@ -531,7 +531,7 @@ static void test_listener_over_channel(void **state)
 	assert_int_equal(read(pipefd[0], &c, 1), 1);
 	close(m.fd);
 	/* an fd riding on another packet type is dropped, not leaked */
-	assert_int_equal(chan_send_started(sv[1], 5), 0);
+	assert_int_equal(chan_send_started(sv[1], 5, NULL, 0), 0);
 	assert_int_equal(chan_recv(sv[0], &m), CHAN_STARTED);
 	assert_int_equal(m.fd, -1);
 	close(pipefd[0]);
