@@ -3,12 +3,12 @@
 # and bubblewrap, measured in the same hyperfine run, as root and (when run
 # as root) as an unprivileged user. Prints medians and ratios.
 #
-#   tests/bench/bench.sh [RUNS]        (SBX=path/to/sbx, default build/sbx)
+#   tests/bench/bench.sh [RUNS]        (SBX=path/to/sbx, default build/broker/sbx)
 set -euo pipefail
 
 runs=${1:-200}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-sbx=${SBX:-$top/build/sbx}
+sbx=${SBX:-$top/build/broker/sbx}
 user=${SBX_BENCH_USER:-sbx-bench}
 
 command -v hyperfine >/dev/null || { echo "bench: hyperfine missing (apt-get install hyperfine)" >&2; exit 1; }
