@@ -650,24 +650,28 @@ static int parse_policy_cmd(int n, char *const *words, struct cli_opts *o,
 	return 0;
 }
 
+/* A subcommand without arguments. */
+static int no_arguments(const char *name, enum cli_command cmd, int n,
+			char *const *words, struct cli_opts *o,
+			struct sbx_error *err)
+{
+	if (n > 0)
+		return sbx_err(err, -EINVAL, "%s: unexpected argument '%s'",
+			       name, words[0]);
+	o->command = cmd;
+	return 0;
+}
+
 static int parse_doctor_cmd(int n, char *const *words, struct cli_opts *o,
 			    bool policy_given, struct sbx_error *err)
 {
-	if (n > 0)
-		return sbx_err(err, -EINVAL, "doctor: unexpected argument '%s'",
-			       words[0]);
-	o->command = CLI_DOCTOR;
-	return 0;
+	return no_arguments("doctor", CLI_DOCTOR, n, words, o, err);
 }
 
 static int parse_list_cmd(int n, char *const *words, struct cli_opts *o,
 			  bool policy_given, struct sbx_error *err)
 {
-	if (n > 0)
-		return sbx_err(err, -EINVAL, "list: unexpected argument '%s'",
-			       words[0]);
-	o->command = CLI_LIST;
-	return 0;
+	return no_arguments("list", CLI_LIST, n, words, o, err);
 }
 
 /* words: ID [--] [COMMAND [ARGS...]], NULL-terminated like argv */
