@@ -362,21 +362,42 @@ static void mount_freep(Sbx__Mount **m)
 
 /* --bind / --ro-bind SRC[:DST]: both absolute; DST defaults to SRC (left
  * unset in the mount, as in a policy file). */
+/* A new mount of type for the overlay, or NULL (out of memory). */
+static Sbx__Mount *new_mount(Sbx__Mount__Type type)
+{
+	Sbx__Mount *m = malloc(sizeof(*m));
+
+	if (m) {
+		sbx__mount__init(m);
+		m->has_type = true;
+		m->type = type;
+	}
+	return m;
+}
+
+/* Hands *m over to the overlay's filesystem.mounts. */
+static int append_mount(struct cli_opts *o, Sbx__Mount **m,
+			struct sbx_error *err)
+{
+	Sbx__Filesystem *fs = overlay_filesystem(o);
+
+	if (!fs || APPEND(fs->mounts, fs->n_mounts, *m) < 0)
+		return oom(err);
+	*m = NULL;
+	return 0;
+}
+
 static int add_bind(struct cli_opts *o, bool ro, const char *arg,
 		    struct sbx_error *err)
 {
 	const char *opt = ro ? "--ro-bind" : "--bind";
 	const char *colon = strchr(arg, ':');
-	_cleanup_(mount_freep) Sbx__Mount *m = NULL;
-	Sbx__Filesystem *fs;
+	_cleanup_(mount_freep) Sbx__Mount *m =
+		new_mount(ro ? SBX__MOUNT__TYPE__RO_BIND : SBX__MOUNT__TYPE__BIND);
 	int r;
 
-	m = malloc(sizeof(*m));
 	if (!m)
 		return oom(err);
-	sbx__mount__init(m);
-	m->has_type = true;
-	m->type = ro ? SBX__MOUNT__TYPE__RO_BIND : SBX__MOUNT__TYPE__BIND;
 	m->source = colon ? strndup(arg, colon - arg) : strdup(arg);
 	if (!m->source)
 		return oom(err);
@@ -391,27 +412,17 @@ static int add_bind(struct cli_opts *o, bool ro, const char *arg,
 		if (r < 0)
 			return r;
 	}
-	fs = overlay_filesystem(o);
-	if (!fs || APPEND(fs->mounts, fs->n_mounts, m) < 0)
-		return oom(err);
-	m = NULL; /* owned by the overlay now */
-	return 0;
+	return append_mount(o, &m, err);
 }
 
-/* --tmpfs DST[:SIZE] */
 static int add_tmpfs(struct cli_opts *o, const char *arg, struct sbx_error *err)
 {
 	const char *colon = strchr(arg, ':');
-	_cleanup_(mount_freep) Sbx__Mount *m = NULL;
-	Sbx__Filesystem *fs;
+	_cleanup_(mount_freep) Sbx__Mount *m = new_mount(SBX__MOUNT__TYPE__TMPFS);
 	int r;
 
-	m = malloc(sizeof(*m));
 	if (!m)
 		return oom(err);
-	sbx__mount__init(m);
-	m->has_type = true;
-	m->type = SBX__MOUNT__TYPE__TMPFS;
 	m->destination = colon ? strndup(arg, colon - arg) : strdup(arg);
 	if (!m->destination)
 		return oom(err);
@@ -425,11 +436,7 @@ static int add_tmpfs(struct cli_opts *o, const char *arg, struct sbx_error *err)
 			return r;
 		m->has_size_bytes = true;
 	}
-	fs = overlay_filesystem(o);
-	if (!fs || APPEND(fs->mounts, fs->n_mounts, m) < 0)
-		return oom(err);
-	m = NULL;
-	return 0;
+	return append_mount(o, &m, err);
 }
 
 static void var_freep(Sbx__Environment__Var **v)
