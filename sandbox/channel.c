@@ -123,8 +123,9 @@ static int decode_started(const uint8_t *buf, size_t len, struct chan_msg *ret)
 	ret->init_cpu_usec = m->init_cpu_usec;
 	ret->n_step_usec = m->n_step_usec < CHAN_MAX_STEPS ? (unsigned)m->n_step_usec
 							   : CHAN_MAX_STEPS;
-	memcpy(ret->step_usec, m->step_usec,
-	       ret->n_step_usec * sizeof(ret->step_usec[0]));
+	if (ret->n_step_usec) /* step_usec is NULL without */
+		memcpy(ret->step_usec, m->step_usec,
+		       ret->n_step_usec * sizeof(ret->step_usec[0]));
 	return CHAN_STARTED;
 }
 
