@@ -355,6 +355,9 @@ int sbx_enter(const struct sbx_enter_opts *opts, int *ret_status,
 	if (r == 0 && s.got_error) {
 		r = result_setup_error(&s.error, &res, err);
 		*ret_status = res.exit_code;
+		if (s.error.step == STEP_EXEC && s.error.errnum == ENOENT)
+			sbx_err_hint(err, "the command is looked up inside "
+				     "the sandbox, in its policy's PATH");
 	} else if (r == 0) {
 		*ret_status = WIFSIGNALED(s.init_status)
 				      ? 128 + WTERMSIG(s.init_status)
