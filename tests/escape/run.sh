@@ -19,13 +19,26 @@
 # Environment: SBX (the sbx binary), SBX_ESCAPE_DIR (the escape programs;
 # default $SBX_BUILD_DIR/tests/escape), ESCAPE_POLICIES (default
 # "strict judge build"), ESCAPE_ONLY (a regex of attack names to run),
-# ITEST_USER (default sbx-itest, created when missing).
+# ESCAPE_SKIP (a regex of attack names not to run; default none),
+# ESCAPE_MODES (as root: default "root user"), ITEST_USER (default
+# sbx-itest, created when missing), SBX_ESCAPE_SCOPE (a command, split at
+# spaces, that each run's sbx is started through, as the run's user and
+# after any wrapper: it must exec its arguments in the same process; the VM
+# harness uses it to give every sbx a cgroup of its own, as `systemd-run
+# --scope` would).
+#
+# Bash, and besides setpriv (--reuid, --regid, --init-groups,
+# --clear-groups) and useradd (only when ITEST_USER is missing) only
+# commands and options that busybox also has: tests/vm runs this suite in
+# a busybox guest.
 set -u
 
 : "${SBX:?SBX must name the sbx binary}"
 EDIR=${SBX_ESCAPE_DIR:-${SBX_BUILD_DIR:-}/tests/escape}
 POLICIES=${ESCAPE_POLICIES:-strict judge build}
 ONLY=${ESCAPE_ONLY:-.}
+SKIP=${ESCAPE_SKIP:-}
+read -r -a SCOPE <<<"${SBX_ESCAPE_SCOPE:-}"
 ITEST_USER=${ITEST_USER:-sbx-itest}
 PASSED=0
 FAILED=0
@@ -183,15 +196,23 @@ run_one() {
 	o=$(mktemp) e=$(mktemp)
 	for try in 1 2; do
 	if [ "$mode" = root ]; then
-		(exec "${WRAP[@]+"${WRAP[@]}"}" "$D/sbx" -v --policy "$pol" "${opts[@]+"${opts[@]}"}" -- "$@") \
+		(exec "${WRAP[@]+"${WRAP[@]}"}" "${SCOPE[@]+"${SCOPE[@]}"}" "$D/sbx" -v --policy "$pol" "${opts[@]+"${opts[@]}"}" -- "$@") \
 			>"$o" 2>"$e" </dev/null &
 	else
-		(as_user "${WRAP[@]+"${WRAP[@]}"}" "$D/sbx" -v --policy "$pol" "${opts[@]+"${opts[@]}"}" -- "$@") \
+		(as_user "${WRAP[@]+"${WRAP[@]}"}" "${SCOPE[@]+"${SCOPE[@]}"}" "$D/sbx" -v --policy "$pol" "${opts[@]+"${opts[@]}"}" -- "$@") \
 			>"$o" 2>"$e" </dev/null &
 	fi
 	pid=$!
-	# A watchdog: no attack may hang the suite.
-	(sleep 60; kill -KILL "$pid" 2>/dev/null) &
+	# A watchdog: no attack may hang the suite. Killed, it takes its sleep
+	# along, and it holds none of our output open (a reader of this
+	# script's output would otherwise wait for every sleep to end).
+	(
+		s=
+		trap 'kill "$s" 2>/dev/null; exit 0' TERM
+		sleep 60 &
+		s=$!
+		wait "$s" && kill -KILL "$pid" 2>/dev/null
+	) </dev/null >/dev/null 2>&1 &
 	local dog=$!
 	wait "$pid"
 	rc=$?
@@ -253,7 +274,7 @@ limit_of() { # POLICY FIELD
 	esac
 }
 
-want() { [[ "$1" =~ $ONLY ]]; }
+want() { [[ "$1" =~ $ONLY ]] && { [ -z "$SKIP" ] || ! [[ "$1" =~ $SKIP ]]; }; }
 
 for mode in $MODES; do
 	hostpid=$SLEEPER_root

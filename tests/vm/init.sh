@@ -32,6 +32,11 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 chmod 1777 /tmp
+ln -s /proc/self/fd /dev/fd # bash's <(...) (the escape runner)
+# Loopback up as on any host: the escape suite's listeners must be
+# reachable from the guest itself, so that an unisolated sandbox would
+# reach them.
+ip link set lo up
 exec </dev/console >/dev/console 2>&1
 
 for m in /lib/modules/*.ko; do

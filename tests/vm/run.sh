@@ -2,8 +2,15 @@
 # Boots Debian's own kernel in qemu (plain emulation, TCG) with a pure
 # cgroup v2 hierarchy and runs sbx's cgroup, limit and basic sandbox tests
 # inside (tests/vm/guest-tests.sh), as root and as an unprivileged user with
-# a delegated subtree. Prints one line per check and exits 0 when all pass,
-# 1 on any failure or timeout, 77 when qemu or the kernel cannot be had.
+# a delegated subtree, then the escape suite (tests/escape/run.sh and its
+# attack programs, built static here; see guest-tests.sh for which attacks
+# run under which policy). Prints one line per check and exits 0 when all
+# pass, 1 on any failure or timeout, 77 when qemu or the kernel cannot be
+# had.
+#
+# The guest is busybox, the host's bash with its libraries (for the escape
+# runner), a static sbx and static test programs; vmprobe doubles as the
+# setpriv the escape runner needs (busybox's cannot change ids).
 #
 # Nothing is installed on the host but qemu-system-x86 (via apt-get, when
 # missing and we are root). The kernel package is only downloaded and
@@ -131,6 +138,19 @@ fi
 [ -x "$sbx" ] || die "no sbx binary at $sbx"
 gcc -O2 -Wall -static -pthread -o "$cache/vmprobe" "$here/vmprobe.c" ||
 	die "cannot build vmprobe (static glibc missing?)"
+# The escape programs, static as tests/CMakeLists.txt builds them, from
+# this source tree (like vmprobe and the guest scripts).
+rm -rf "$cache/escape"
+mkdir -p "$cache/escape"
+escapes=("$src"/tests/escape/escape-*.c)
+[ ${#escapes[@]} -gt 0 ] || die "no tests/escape/escape-*.c in $src"
+for c in "${escapes[@]}"; do
+	n=$(basename "$c" .c)
+	gcc -std=gnu11 -O2 -Wall -D_GNU_SOURCE -static -o "$cache/escape/$n" "$c" ||
+		die "cannot build $n"
+done
+cp "$src/tests/escape/run.sh" "$cache/escape/run.sh"
+bash=$(command -v bash) || die "no bash"
 
 # --- initramfs ----------------------------------------------------------
 step "building the initramfs (kernel $kver)"
@@ -142,16 +162,20 @@ cp "$here/init.sh" "$root/init"
 cp "${SBX_VM_GUEST_TESTS:-$here/guest-tests.sh}" "$root/opt/sbx-vm/guest-tests.sh"
 cp "$cache/vmprobe" "$root/opt/sbx-vm/vmprobe"
 cp "$sbx" "$root/usr/local/bin/sbx"
+cp -r "$cache/escape" "$root/opt/sbx-vm/escape"
+cp "$bash" "$root/usr/local/bin/bash"
+ln -s /opt/sbx-vm/vmprobe "$root/usr/local/bin/setpriv"
 for f in ${SBX_VM_EXTRA:-}; do cp "$f" "$root/opt/sbx-vm/"; done
-chmod 755 "$root/init" "$root/opt/sbx-vm/"*
+chmod 755 "$root/init" "$root/opt/sbx-vm/"* "$root/opt/sbx-vm/escape/"*
 
-# Libraries of a dynamic sbx, and the loader.
-if ! static "$sbx"; then
-	for lib in $(ldd "$sbx" | grep -o '/[^ ]*'); do
+# Libraries of bash and of a dynamic sbx, and the loader.
+for bin in "$bash" "$sbx"; do
+	static "$bin" && continue
+	for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done
-fi
+done
 
 # overlayfs: built in or a module (with its dependencies, if any).
 if grep -q '^CONFIG_OVERLAY_FS=m' "$kconfig"; then
