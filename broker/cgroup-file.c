@@ -85,3 +85,18 @@ int cgf_read_key(int dirfd, const char *name, const char *key, uint64_t *ret)
 	}
 	return -ENOENT;
 }
+
+int cgf_read_cpu_usec(int dirfd, int version, uint64_t *ret)
+{
+	uint64_t ns;
+	int r;
+
+	if (version != 1 &&
+	    ((r = cgf_read_key(dirfd, "cpu.stat", "usage_usec", ret)) == 0 ||
+	     version == 2))
+		return r;
+	if ((r = cgf_read_u64(dirfd, "cpuacct.usage", &ns)) < 0)
+		return r;
+	*ret = ns / 1000;
+	return 0;
+}

@@ -20,3 +20,8 @@ int cgf_read_u64(int dirfd, const char *name, uint64_t *ret);
 /* Finds "key N" in a flat-keyed file such as cpu.stat or memory.events.
  * Returns 0 or -ENOENT / -errno. */
 int cgf_read_key(int dirfd, const char *name, const char *key, uint64_t *ret);
+
+/* CPU time used so far by the group dirfd: v2 cpu.stat usage_usec, v1
+ * cpuacct.usage; version 0 when unknown: whichever the group has. Returns 0
+ * or -errno. */
+int cgf_read_cpu_usec(int dirfd, int version, uint64_t *ret);

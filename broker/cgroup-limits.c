@@ -229,17 +229,8 @@ int cg_write_limits(struct cgroup *cg, const Sbx__Policy *p,
 int cg_cpu_usec(struct cgroup *cg, uint64_t *ret)
 {
 	struct cg_dir *d = cg ? dir_for(cg, CG_CPUACCT) : NULL;
-	uint64_t ns;
-	int r;
 
-	if (!d)
-		return -ENODEV;
-	if (d->version == 2)
-		return cgf_read_key(d->fd, "cpu.stat", "usage_usec", ret);
-	if ((r = cgf_read_u64(d->fd, "cpuacct.usage", &ns)) < 0)
-		return r;
-	*ret = ns / 1000;
-	return 0;
+	return d ? cgf_read_cpu_usec(d->fd, d->version, ret) : -ENODEV;
 }
 
 static void cpu_stats(struct cg_dir *d, struct cg_stats *s)

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup-file.h"
 #include "channel.h"
 #include "cleanup.h"
 #include "env.h"
@@ -104,16 +105,15 @@ static __attribute__((noreturn)) void command(struct entry *x)
 /* The sandbox's groups, so its limits and accounting cover the command. */
 static void join_cgroups(const Sbx__RunRecord *rec, int chan)
 {
-	char pid[32], file[4200];
-
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	for (size_t i = 0; i < rec->n_cgroup_dirs; i++) {
-		snprintf(file, sizeof(file), "%s/cgroup.procs",
-			 rec->cgroup_dirs[i]);
-		int fd = open(file, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
-			fail(chan, STEP_JOIN, errno, file);
-		close(fd);
+		const char *dir = rec->cgroup_dirs[i];
+		_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY |
+							   O_CLOEXEC);
+		int r = fd < 0 ? -errno
+			       : cgf_write_u64(fd, "cgroup.procs",
+					       (uint64_t)getpid());
+		if (r < 0)
+			fail(chan, STEP_JOIN, -r, dir);
 	}
 }
 

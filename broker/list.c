@@ -27,11 +27,7 @@ static void cgroup_usage(const Sbx__RunRecord *rec, struct sbx_running *r)
 
 		if (fd < 0)
 			continue;
-		if (!r->has_cpu && cgf_read_u64(fd, "cpuacct.usage", &v) == 0) {
-			r->cpu_usec = v / 1000;
-			r->has_cpu = true;
-		} else if (!r->has_cpu &&
-			   cgf_read_key(fd, "cpu.stat", "usage_usec", &v) == 0) {
+		if (!r->has_cpu && cgf_read_cpu_usec(fd, 0, &v) == 0) {
 			r->cpu_usec = v;
 			r->has_cpu = true;
 		}

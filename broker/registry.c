@@ -277,6 +277,13 @@ int registry_scan(void (*fn)(const Sbx__RunRecord *rec, void *data),
 	return r < 0 ? r : (int)n;
 }
 
+static int no_such(const char *id, struct sbx_error *err)
+{
+	sbx_err(err, -ENOENT, "no running sandbox %s", id);
+	sbx_err_hint(err, "`sbx list` shows your running sandboxes");
+	return -ENOENT;
+}
+
 /* The one running sandbox whose id starts with prefix. */
 static int find(int dir, const char *prefix, Sbx__RunRecord **ret,
 		struct sbx_error *err)
@@ -297,11 +304,8 @@ static int find(int dir, const char *prefix, Sbx__RunRecord **ret,
 	if (hits == 1)
 		return 0;
 	registry_record_free(TAKE_PTR(*ret));
-	if (hits == 0) {
-		sbx_err(err, -ENOENT, "no running sandbox %s", prefix);
-		sbx_err_hint(err, "`sbx list` shows your running sandboxes");
-		return -ENOENT;
-	}
+	if (hits == 0)
+		return no_such(prefix, err);
 	sbx_err(err, -EINVAL, "%zu running sandboxes start with %s", hits,
 		prefix);
 	sbx_err_hint(err, "give more digits of the id (`sbx list`)");
@@ -323,11 +327,8 @@ int registry_open(const char *id, Sbx__RunRecord **ret, int *ret_pidfd,
 		return -EINVAL;
 	}
 	dir = open_dir(false, err);
-	if (dir == -ENOENT) {
-		sbx_err(err, -ENOENT, "no running sandbox %s", id);
-		sbx_err_hint(err, "`sbx list` shows your running sandboxes");
-		return -ENOENT;
-	}
+	if (dir == -ENOENT)
+		return no_such(id, err);
 	if (dir < 0)
 		return dir;
 	if ((r = find(dir, id, ret, err)) < 0)

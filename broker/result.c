@@ -1,7 +1,6 @@
 /* Verdicts, exit statuses and names (broker). */
 #include "result.h"
 
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>

@@ -305,19 +305,11 @@ static int empty_node(struct build *b, bool dir, mode_t mode, char *out,
 	return 0;
 }
 
-/* The hidden path's directory, when it needs covering: a directory that
- * is already one of our own tmpfs's (a top-level entry of a root built
- * entry by entry, which root_entry() leaves empty; /dev/shm) is empty and
- * writes to it stay in the write layer, so a bind over it would only cost
- * time. */
-static bool needs_cover(const char *p, char target[PATH_MAX], struct stat *st)
+/* The hidden path p inside the new root, when it is a directory there. */
+static bool hidden_dir(const char *p, char target[PATH_MAX], struct stat *st)
 {
-	struct stat own;
-
-	if (mu_join(target, NEW, p) < 0 || stat(target, st) < 0 ||
-	    !S_ISDIR(st->st_mode))
-		return false;
-	return stat(NEW, &own) < 0 || own.st_dev != st->st_dev;
+	return mu_join(target, NEW, p) == 0 && stat(target, st) == 0 &&
+	       S_ISDIR(st->st_mode);
 }
 
 /* Binds an empty directory of the host directory's mode (so /tmp stays
@@ -327,13 +319,21 @@ static bool needs_cover(const char *p, char target[PATH_MAX], struct stat *st)
  * it compiled in /tmp, and the write layer elsewhere allows it anyway. */
 static int hide_paths(struct build *b)
 {
+	struct stat own;
+
+	if (stat(NEW, &own) < 0)
+		return setup_fail(b->e, STEP_HIDE, errno, "stat " NEW);
 	for (size_t i = 0; i < b->fs->n_hidden_paths; i++) {
 		const char *p = b->fs->hidden_paths[i];
 		char target[PATH_MAX], src[64];
 		struct stat st;
 		int r;
 
-		if (!needs_cover(p, target, &st))
+		/* A directory of our own tmpfs already (a top-level entry of
+		 * a root built entry by entry, which root_entry() leaves
+		 * empty; /dev/shm) is empty, and writes to it stay in the
+		 * write layer: a bind over it would only cost time. */
+		if (!hidden_dir(p, target, &st) || st.st_dev == own.st_dev)
 			continue;
 		r = empty_node(b, true, st.st_mode & 07777, src, sizeof(src));
 		if (r >= 0)
@@ -366,8 +366,7 @@ static int seal_hidden_paths(struct build *b)
 		char target[PATH_MAX];
 		struct stat st;
 
-		if (mu_join(target, NEW, p) < 0 || stat(target, &st) < 0 ||
-		    !S_ISDIR(st.st_mode) || !is_mount_root(target))
+		if (!hidden_dir(p, target, &st) || !is_mount_root(target))
 			continue;
 		int r = mu_restrict(target, MOUNT_ATTR_RDONLY, false);
 		if (r < 0)
