@@ -5,6 +5,7 @@
 #include <limits.h>
 
 #include "cgroup.h"
+#include "cgroup-parse.h"
 
 enum cg_ctrl {
 	CG_MEMORY,
@@ -35,9 +36,19 @@ struct cgroup {
 	int v2;             /* index of the v2 group, or -1 */
 	bool in_leaf;       /* we moved into sbx-broker-<pid> of the v2 parent */
 	unsigned v2_enabled; /* controllers (1 << cg_ctrl) we enabled there */
+	unsigned deferred;  /* 1 << cg_ctrl whose v1 group cg_finish makes */
+	int made[CGP_MAX_MOUNTS]; /* index in dir of our group per mount */
+	struct cgp_mounts *ms; /* the hierarchies, for cg_finish */
+	const char *parent; /* cgroup.parent of the policy, or NULL */
+	char name[64];      /* sbx-<pid>-<random> */
 };
 
-/* Writes the policy's limits into the groups. Returns 0 or -errno with
- * err naming the file. */
+/* The CPUs and memory nodes of the policy's cpuset: a v1 cpuset takes no
+ * task before it has both. Returns 0 or -errno with err naming the file. */
+int cg_write_cpuset(struct cgroup *cg, const Sbx__Policy *p,
+		    struct sbx_error *err);
+
+/* Writes the policy's memory, pids, CPU, I/O and device limits. Returns 0
+ * or -errno with err naming the file. */
 int cg_write_limits(struct cgroup *cg, const Sbx__Policy *p,
 		    struct sbx_error *err);

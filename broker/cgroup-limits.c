@@ -207,6 +207,14 @@ static int devices(struct cgroup *cg, const Sbx__Policy *p,
 	return dev_bpf_attach(cg->dir[cg->v2].fd, rules, (size_t)n, err);
 }
 
+int cg_write_cpuset(struct cgroup *cg, const Sbx__Policy *p,
+		    struct sbx_error *err)
+{
+	struct cg_dir *d = dir_for(cg, CG_CPUSET);
+
+	return d ? cpuset_limit(d, p->limits->cpus, err) : 0;
+}
+
 int cg_write_limits(struct cgroup *cg, const Sbx__Policy *p,
 		    struct sbx_error *err)
 {
@@ -218,8 +226,6 @@ int cg_write_limits(struct cgroup *cg, const Sbx__Policy *p,
 	if ((d = dir_for(cg, CG_PIDS)) && (r = pids_limit(d, p->limits, err)) < 0)
 		return r;
 	if ((d = dir_for(cg, CG_CPU)) && (r = cpu_quota(d, p->limits, err)) < 0)
-		return r;
-	if ((d = dir_for(cg, CG_CPUSET)) && (r = cpuset_limit(d, p->limits->cpus, err)) < 0)
 		return r;
 	if ((d = dir_for(cg, CG_IO)) && (r = io_limit(d, p, err)) < 0)
 		return r;

@@ -312,24 +312,38 @@ static void sweep_unused(const struct cgp_mounts *ms, const char *parent,
 	}
 }
 
+/* Whether we may make a group in hierarchy mi, checked before the clone so
+ * that a caller without delegation still falls back to rlimits. */
+static int check_writable(const struct cgp_mounts *ms, int mi,
+			  const char *parent, struct sbx_error *err)
+{
+	char ppath[PATH_MAX];
+	int r = parent_path(&ms->m[mi], parent, ppath);
+
+	if (r < 0)
+		return sbx_err(err, r, "cgroups: no group of ours in %s",
+			       ms->m[mi].mountpoint);
+	if (faccessat(AT_FDCWD, ppath, W_OK | X_OK, AT_EACCESS) < 0)
+		return sbx_err_errno(err, -errno, "cgroups: mkdir in %s", ppath);
+	return 0;
+}
+
 static int build(struct cgroup *cg, const struct cgp_mounts *ms,
 		 const Sbx__Policy *p, const char *parent, struct sbx_error *err)
 {
-	char name[64];
-	int made[CGP_MAX_MOUNTS];
 	uint32_t rnd = 0;
 
 	if (getrandom(&rnd, sizeof(rnd), 0) < 0)
 		rnd = (uint32_t)time(NULL);
-	snprintf(name, sizeof(name), "sbx-%d-%08x", (int)getpid(), rnd);
+	snprintf(cg->name, sizeof(cg->name), "sbx-%d-%08x", (int)getpid(), rnd);
 	for (size_t i = 0; i < CGP_MAX_MOUNTS; i++)
-		made[i] = -1;
+		cg->made[i] = -1;
 	for (size_t i = 0; i < ms->n; i++) {
 		if (ms->m[i].version != 2)
 			continue;
-		int r = make_dir(cg, &ms->m[i], parent, name, err);
+		int r = make_dir(cg, &ms->m[i], parent, cg->name, err);
 		if (r >= 0)
-			made[i] = cg->v2 = r;
+			cg->made[i] = cg->v2 = r;
 		else if (!permission_error(r) || find_v1(ms, CG_MEMORY) < 0)
 			return r;
 		break;
@@ -353,34 +367,43 @@ static int build(struct cgroup *cg, const struct cgp_mounts *ms,
 				       "limit", v2_name(c));
 		if (mi < 0)
 			continue; /* accounting without it: rusage fills in */
-		r = assign_v1(cg, ms, mi, parent, name, c, made, err);
+		if (cg->v2 >= 0) {
+			/* The v2 group counts the CPU: the v1 groups can be
+			 * made while the sandbox sets itself up. */
+			if ((r = check_writable(ms, mi, parent, err)) < 0)
+				return r;
+			cg->deferred |= 1u << c;
+			continue;
+		}
+		r = assign_v1(cg, ms, mi, parent, cg->name, c, cg->made, err);
 		if (r < 0)
 			return r;
 	}
-	sweep_unused(ms, parent, made);
+	if (!cg->deferred)
+		sweep_unused(ms, parent, cg->made);
 	return 0;
 }
 
 int cg_create(const Sbx__Policy *p, const char *parent, struct cgroup **ret,
 	      char *note, size_t size, struct sbx_error *err)
 {
-	_cleanup_free_ struct cgp_mounts *ms = calloc(1, sizeof(*ms));
 	struct cgroup *cg = calloc(1, sizeof(*cg));
 	int r;
 
 	*ret = NULL;
-	if (!ms || !cg) {
+	if (!cg || !(cg->ms = calloc(1, sizeof(*cg->ms)))) {
 		free(cg);
 		return sbx_err(err, -ENOMEM, "cgroups: out of memory");
 	}
 	cg->v2 = -1;
+	cg->parent = parent;
 	for (int c = 0; c < CG_N_; c++)
 		cg->by_ctrl[c] = -1;
-	r = discover(ms, err);
+	r = discover(cg->ms, err);
 	if (r == 0)
-		r = build(cg, ms, p, parent, err);
+		r = build(cg, cg->ms, p, parent, err);
 	if (r == 0)
-		r = cg_write_limits(cg, p, err);
+		r = cg_write_cpuset(cg, p, err);
 	if (r < 0) {
 		cg_destroy(cg);
 		if (parent || !permission_error(r))
@@ -399,6 +422,43 @@ int cg_create(const Sbx__Policy *p, const char *parent, struct cgroup **ret,
 	}
 	*ret = cg;
 	return 0;
+}
+
+/* The v1 groups build() left for later; a cpuset takes no task before it
+ * has CPUs. */
+static int make_deferred(struct cgroup *cg, const Sbx__Policy *p,
+			 struct sbx_error *err)
+{
+	for (int c = 0; c < CG_N_; c++) {
+		if (!(cg->deferred & (1u << c)))
+			continue;
+		int r = assign_v1(cg, cg->ms, find_v1(cg->ms, c), cg->parent,
+				  cg->name, c, cg->made, err);
+		if (r < 0)
+			return r;
+	}
+	sweep_unused(cg->ms, cg->parent, cg->made);
+	return cg->deferred & (1u << CG_CPUSET) ? cg_write_cpuset(cg, p, err) : 0;
+}
+
+int cg_finish(struct cgroup *cg, const Sbx__Policy *p, pid_t pid,
+	      struct sbx_error *err)
+{
+	size_t first = cg ? cg->n : 0;
+	int r;
+
+	if (!cg)
+		return 0;
+	if (cg->deferred && (r = make_deferred(cg, p, err)) < 0)
+		return r;
+	cg->deferred = 0;
+	for (size_t i = first; i < cg->n; i++) {
+		r = cgf_write_u64(cg->dir[i].fd, "cgroup.procs", (uint64_t)pid);
+		if (r < 0)
+			return sbx_err_errno(err, r, "cgroups: move sandbox into %s",
+					     cg->dir[i].path);
+	}
+	return cg_write_limits(cg, p, err);
 }
 
 int cg_clone_fd(const struct cgroup *cg)
@@ -469,5 +529,6 @@ void cg_destroy(struct cgroup *cg)
 		leave_leaf(cg);
 	for (size_t i = 0; i < cg->n; i++)
 		close(cg->dir[i].parent_fd);
+	free(cg->ms);
 	free(cg);
 }

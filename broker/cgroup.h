@@ -2,10 +2,12 @@
  * controller (a v1 hierarchy when the controller is mounted there, else the
  * unified one), so pure v2, pure v1 and hybrid hosts all work (broker).
  *
- * Lifecycle: cg_create (groups made, limits written) -> the sandbox is
- * cloned into them (cg_clone_fd) or attached (cg_attach) before it is
- * released -> cg_cpu_usec while it runs -> cg_stats after -> cg_destroy
- * (kills what is left, removes the groups). */
+ * Lifecycle: cg_create (the group that accounts CPU made) -> the sandbox is
+ * cloned into it (cg_clone_fd) or attached (cg_attach) before it is
+ * released -> cg_finish while its PID 1 mounts the root, before the
+ * payload exists (the other groups made and joined, limits written) ->
+ * cg_cpu_usec while it runs -> cg_stats after -> cg_destroy (kills what is
+ * left, removes the groups). */
 #pragma once
 
 #include <stdbool.h>
@@ -36,6 +38,15 @@ struct cg_stats {
  * real failures; nothing is left behind. */
 int cg_create(const Sbx__Policy *p, const char *parent, struct cgroup **ret,
 	      char *note, size_t size, struct sbx_error *err);
+
+/* Makes the groups cg_create left for later (v1 hierarchies on hosts with
+ * a v2 group, which does the CPU accounting), moves pid into them, and
+ * writes the policy's limits. Runs while the sandbox's PID 1 sets itself
+ * up, so it costs no start-up time; the payload, which the groups and
+ * limits are for, is forked only after the broker says go. NULL cg:
+ * nothing to do. Returns 0 or -errno with err set. */
+int cg_finish(struct cgroup *cg, const Sbx__Policy *p, pid_t pid,
+	      struct sbx_error *err);
 
 /* fd of the v2 group for clone3(CLONE_INTO_CGROUP), or -1. */
 int cg_clone_fd(const struct cgroup *cg);

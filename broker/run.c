@@ -95,11 +95,11 @@ static void inside_timings(const struct supervision *s, struct sbx_result *res)
 	}
 }
 
-/* Compiles the seccomp filter while the sandbox sets itself up, and hands
- * it over through the shared memory cfg->seccomp points into. */
-static int send_filter(const struct sandbox_config *cfg, struct launch *l,
-		       struct sbx_result *res, uint64_t *t,
-		       struct sbx_error *err)
+/* Compiles the seccomp filter and hands it over through the shared memory
+ * cfg->seccomp points into. */
+static int publish_filter(const struct sandbox_config *cfg,
+			  struct sbx_result *res, uint64_t *t,
+			  struct sbx_error *err)
 {
 	_cleanup_(scf_prog_freep) struct scf_prog prog = {0};
 	struct scf_exec x = {cfg->exec_path, cfg->argv, cfg->envp};
@@ -113,10 +113,28 @@ static int send_filter(const struct sandbox_config *cfg, struct launch *l,
 		return sbx_err(err, -E2BIG, "seccomp filter too large");
 	res->seccomp_compile_usec = prog.compile_usec;
 	timing(res, "seccomp", t);
+	return 0;
+}
+
+/* While the sandbox's PID 1 mounts its root, the broker writes the cgroup
+ * limits and compiles the seccomp filter; then it says go, and PID 1 forks
+ * the payload. */
+static int release_payload(const struct sandbox_config *cfg,
+			   struct cgroup *cg, struct launch *l,
+			   struct sbx_result *res, uint64_t *t,
+			   struct sbx_error *err)
+{
+	int r = cg_finish(cg, cfg->policy, l->pid, err);
+
+	if (r < 0)
+		return r;
+	timing(res, "cgroup limits", t);
+	if (cfg->filter_pending && (r = publish_filter(cfg, res, t, err)) < 0)
+		return r;
 	/* EPIPE: the sandbox failed its setup meanwhile; supervise() reads
 	 * why from the channel. */
 	if (write(l->sync_w, "", 1) != 1 && errno != EPIPE)
-		return sbx_err_errno(err, -errno, "hand the filter over");
+		return sbx_err_errno(err, -errno, "tell the sandbox to go on");
 	return 0;
 }
 
@@ -155,8 +173,7 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 	pty_started(pty);
 	if (r == 0) {
 		timing(res, "launch", t);
-		if (cfg->filter_pending)
-			r = send_filter(cfg, &l, res, t, err);
+		r = release_payload(cfg, cg, &l, res, t, err);
 	}
 	if (r == 0) {
 		if (opts->register_run)
@@ -216,10 +233,10 @@ static int run_sandbox(struct sandbox_config *cfg,
 		      sizeof(res->note), err);
 	if (r < 0)
 		return r;
-	res->cgroup_version = cg_version(cg);
 	cfg->cgroup_limits = cg != NULL;
 	timing(res, "cgroup", t);
 	r = supervised(cfg, cg, &o, &pty, &s, opts, res, t, err);
+	res->cgroup_version = cg_version(cg);
 	if (r < 0)
 		return r;
 	if (s.got_error)

@@ -63,7 +63,7 @@ static const char *const timing_names[TIME_MAX_] = {
 	[TIME_HOSTNAME] = "inside: hostname",
 	[TIME_NETWORK] = "inside: loopback",
 	[TIME_TIMENS] = "inside: time namespace",
-	[TIME_FILTER] = "inside: wait for filter",
+	[TIME_GO] = "inside: wait for broker",
 };
 
 const char *sandbox_timing_name(unsigned t)
@@ -223,21 +223,21 @@ static const setup_fn steps[] = {
 	timed_set_hostname, timed_setup_network, timed_setup_timens,
 };
 
-/* The payload needs its filter, which the broker has been compiling
- * meanwhile. */
-static void wait_for_filter(const struct sandbox_config *cfg,
-			    uint32_t usec[TIME_MAX_])
+/* The payload needs its cgroup limits and its filter, which the broker has
+ * been writing and compiling meanwhile. */
+static void wait_for_go(const struct sandbox_config *cfg,
+			uint32_t usec[TIME_MAX_])
 {
 	struct timespec t;
 	int r;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	if (cfg->filter_pending && (r = read_sync(cfg->sync_fd)) < 0) {
-		chan_send_error(cfg->chan_fd, STEP_SECCOMP, -r,
-				"wait for the broker's filter");
+	if ((r = read_sync(cfg->sync_fd)) < 0) {
+		chan_send_error(cfg->chan_fd, STEP_SYNC, -r,
+				"wait for the broker's limits and filter");
 		_exit(125);
 	}
-	usec[TIME_FILTER] = sandbox_elapsed(&t);
+	usec[TIME_GO] = sandbox_elapsed(&t);
 }
 
 void sandbox_main(const struct sandbox_config *cfg)
@@ -259,7 +259,7 @@ void sandbox_main(const struct sandbox_config *cfg)
 			_exit(125);
 		}
 	}
-	wait_for_filter(cfg, usec);
+	wait_for_go(cfg, usec);
 	close(cfg->sync_fd);
 	if (cfg->workdir_fd >= 0)
 		close(cfg->workdir_fd);

@@ -60,7 +60,7 @@ enum sandbox_timing {
 	TIME_HOSTNAME,
 	TIME_NETWORK,
 	TIME_TIMENS,
-	TIME_FILTER,    /* waiting for the broker's seccomp filter */
+	TIME_GO,        /* waiting for the broker's limits and filter */
 	TIME_MAX_,
 };
 
@@ -97,7 +97,9 @@ struct sandbox_config {
 	int stdio[3];           /* installed as the payload's 0, 1, 2; -1:
 				 * inherit the broker's */
 	int chan_fd;            /* SOCK_SEQPACKET to the broker */
-	int sync_fd;            /* read end: one byte once the maps exist */
+	int sync_fd;            /* read end: one byte once the maps exist, a
+				 * second once the cgroup limits and the
+				 * seccomp filter are in place */
 	bool tty;               /* stdio is a pseudo-terminal of the broker's:
 				 * the payload makes it its controlling tty */
 	int workdir_fd;         /* filesystem.bind_workdir as root: a detached
@@ -106,8 +108,7 @@ struct sandbox_config {
 	bool die_with_parent;   /* sbx enter: the payload's parent is the
 				 * broker itself, not PID 1 */
 	bool filter_pending;    /* seccomp lives in memory shared with the
-				 * broker, which compiles it while we set up
-				 * and then writes a second byte to sync_fd */
+				 * broker, which compiles it while we set up */
 	struct scf_prog *seccomp; /* compiled filter (sandbox/seccomp_filter.h),
 				 * or NULL: none; the payload patches its copy */
 };
