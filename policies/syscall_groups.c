@@ -6,21 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "textformat.h"
-
-extern const char syscall_groups_text[];
-extern const size_t syscall_groups_text_len;
+extern const uint8_t syscall_groups_packed[];
+extern const size_t syscall_groups_packed_len;
 
 int sc_groups_load(Sbx__SyscallGroups **ret, struct sbx_error *err)
 {
-	ProtobufCMessage *m = NULL;
-	int r = tf_parse(&sbx__syscall_groups__descriptor, syscall_groups_text,
-			 syscall_groups_text_len, "syscall-groups.txtpb", &m, err);
-
-	if (r < 0)
-		return r;
-	*ret = (Sbx__SyscallGroups *)m;
-	return 0;
+	/* packed at build time from syscall-groups.txtpb (sbx-pack-groups) */
+	*ret = sbx__syscall_groups__unpack(NULL, syscall_groups_packed_len,
+					   syscall_groups_packed);
+	return *ret ? 0 : sbx_err(err, -ENOMEM, "unpacking the syscall groups");
 }
 
 const Sbx__SyscallGroups__Group *sc_group_find(const Sbx__SyscallGroups *g,
@@ -137,7 +131,8 @@ static int add_args(struct sc_entry *e, Sbx__Seccomp__Arg *const *args,
 	return 0;
 }
 
-/* Appends e, applying the override rule to earlier entries. */
+/* Appends e, applying the override rule to earlier entries. Entries are
+ * only moved once one is dropped: a policy expands to hundreds of them. */
 static int push(struct sc_ruleset *rs, const struct sc_entry *e)
 {
 	size_t w = 0;
@@ -146,7 +141,9 @@ static int push(struct sc_ruleset *rs, const struct sc_entry *e)
 		const struct sc_entry *o = &rs->v[i];
 		if (o->nr == e->nr && (e->n_args == 0 || same_args(o, e)))
 			continue;
-		rs->v[w++] = *o;
+		if (w != i)
+			rs->v[w] = *o;
+		w++;
 	}
 	rs->n = w;
 	if (rs->n == rs->cap) {

@@ -38,7 +38,19 @@ struct build {
 	const Sbx__Filesystem *fs;
 	struct setup_error *e;
 	unsigned n; /* names for /upper/N, /work/N, /empty/N */
+	bool have_mask[2]; /* /empty/mask-file, /empty/mask-dir made */
 };
+
+/* mkdir with an exact mode: the umask is 0 while we build, and only the
+ * set-id bits need a chmod (mkdir drops them). */
+static int mkdir_mode(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) < 0)
+		return -errno;
+	if ((mode & (S_ISUID | S_ISGID)) && chmod(path, mode) < 0)
+		return -errno;
+	return 0;
+}
 
 /* Mounts the write layer over /tmp and pivots into it, keeping the host's
  * root reachable at /oldroot. */
@@ -143,9 +155,9 @@ static int overlay_at(struct build *b, const char *sub, const char *lowers,
 		snprintf(upper, sizeof(upper), "/upper/%u", n);
 		snprintf(work, sizeof(work), "/work/%u", n);
 	}
-	if (mkdir(upper, mode & 07777) < 0 || mkdir(work, 0700) < 0 ||
-	    chmod(upper, mode & 07777) < 0)
-		return -errno;
+	int r = mkdir_mode(upper, mode & 07777);
+	if (r < 0 || (r = mkdir_mode(work, 0700)) < 0)
+		return r;
 	if (mu_join(target, NEW, sub) < 0)
 		return -ENAMETOOLONG;
 	snprintf(opts, sizeof(opts),
@@ -291,18 +303,12 @@ static int build_root(struct build *b)
 	return r < 0 ? setup_fail(b->e, STEP_ROOT, -r, "mount overlay root") : 0;
 }
 
-/* An empty directory (or file) in the write layer, for hiding and masking. */
-static int empty_node(struct build *b, bool dir, mode_t mode, char *out,
-		      size_t size)
+/* An empty directory of its own in the write layer, to bind over a hidden
+ * path: each is writable, so they must not share one. */
+static int empty_dir(struct build *b, mode_t mode, char *out, size_t size)
 {
 	snprintf(out, size, "/empty/%u", b->n++);
-	if (dir)
-		return mkdir(out, mode) < 0 || chmod(out, mode) < 0 ? -errno : 0;
-	int fd = open(out, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 0;
+	return mkdir_mode(out, mode);
 }
 
 /* The hidden path p inside the new root, when it is a directory there. */
@@ -335,9 +341,11 @@ static int hide_paths(struct build *b)
 		 * write layer: a bind over it would only cost time. */
 		if (!hidden_dir(p, target, &st) || st.st_dev == own.st_dev)
 			continue;
-		r = empty_node(b, true, st.st_mode & 07777, src, sizeof(src));
+		r = empty_dir(b, st.st_mode & 07777, src, sizeof(src));
+		/* nosuid and nodev come with the bind: the staging tmpfs,
+		 * where src lives, is mounted with both (stage()). */
 		if (r >= 0)
-			r = mu_bind(src, target, false, SAFE);
+			r = mu_bind(src, target, false, 0);
 		if (r < 0)
 			return setup_fail(b->e, STEP_HIDE, -r, "hide %s", p);
 	}
@@ -375,23 +383,49 @@ static int seal_hidden_paths(struct build *b)
 	return 0;
 }
 
+/* The empty file or directory every mask of that kind is a bind of: a
+ * read-only, noexec mount of its own, whose flags each bind of it
+ * inherits, so a mask costs one mount call. */
+static int mask_source(struct build *b, bool dir, const char **ret)
+{
+	static const char *const src[2] = {"/empty/mask-file", "/empty/mask-dir"};
+	int r = 0;
+
+	*ret = src[dir];
+	if (b->have_mask[dir])
+		return 0;
+	if (dir)
+		r = mkdir_mode(src[dir], 0);
+	else {
+		int fd = open(src[dir], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		close(fd);
+	}
+	if (r < 0 || (r = mu_bind(src[dir], src[dir], false,
+				  SAFE | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY)) < 0)
+		return r;
+	b->have_mask[dir] = true;
+	return 0;
+}
+
 /* Makes each of paths inaccessible (an empty read-only node over it);
  * paths that do not exist are skipped. */
 static int mask_list(struct build *b, unsigned step, const char *root,
 		     const char *const *paths, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		char target[PATH_MAX], src[64];
+		char target[PATH_MAX];
+		const char *src;
 		struct stat st;
 		int r;
 
 		if (mu_join(target, root, paths[i]) < 0 ||
 		    lstat(target, &st) < 0 || S_ISLNK(st.st_mode))
 			continue;
-		r = empty_node(b, S_ISDIR(st.st_mode), 0, src, sizeof(src));
+		r = mask_source(b, S_ISDIR(st.st_mode), &src);
 		if (r >= 0)
-			r = mu_bind(src, target, false,
-				    SAFE | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY);
+			r = mu_bind(src, target, false, 0);
 		if (r < 0)
 			return setup_fail(b->e, step, -r, "mask %s", paths[i]);
 	}
@@ -524,7 +558,7 @@ static int mount_dev(struct build *b)
 			return setup_fail(b->e, STEP_DEV, errno, "symlink %s", path);
 	}
 	if (mkdir(NEW "/dev/shm", 01777) < 0 ||
-	    (r = empty_node(b, true, 01777, shm, sizeof(shm))) < 0 ||
+	    (r = empty_dir(b, 01777, shm, sizeof(shm))) < 0 ||
 	    (r = mu_bind(shm, NEW "/dev/shm", false,
 			 SAFE | MOUNT_ATTR_NOEXEC)) < 0)
 		return setup_fail(b->e, STEP_DEV, r < 0 ? -r : errno,
@@ -621,20 +655,21 @@ static int mask_policy_paths(struct build *b)
 			 b->fs->n_masked_paths);
 }
 
-/* Detaches the host's root, then enters /newroot with the pivot_root(".",
- * ".") idiom so no directory of the staging tree remains reachable. */
+/* Enters /newroot with the pivot_root(".", ".") idiom, then detaches the
+ * staging tree and the host's root below it in one lazy unmount (each
+ * unmount waits for an RCU grace period), so that no directory of either
+ * remains reachable. */
 static int enter_root(struct build *b)
 {
 	if (b->fs->read_only_root &&
 	    mu_restrict(NEW, MOUNT_ATTR_RDONLY | SAFE, false) < 0)
 		return setup_fail(b->e, STEP_PIVOT, errno, "make / read-only");
-	if (umount2(OLD, MNT_DETACH) < 0)
-		return setup_fail(b->e, STEP_PIVOT, errno, "detach " OLD);
 	_cleanup_close_ int old = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
 	if (old < 0 || chdir(NEW) < 0 || sys_pivot_root(".", ".") < 0)
 		return setup_fail(b->e, STEP_PIVOT, errno, "pivot_root " NEW);
 	if (fchdir(old) < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
-		return setup_fail(b->e, STEP_PIVOT, errno, "detach staging root");
+		return setup_fail(b->e, STEP_PIVOT, errno,
+				  "detach the staging root and " OLD);
 	return 0;
 }
 
