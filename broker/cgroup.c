@@ -502,16 +502,20 @@ const char *cg_version(const struct cgroup *cg)
 }
 
 /* A group just emptied by the kernel can refuse rmdir for a moment while
- * its last tasks finish exiting. */
+ * its last tasks finish exiting: a process someone else put in it and
+ * cgroup.kill killed can take milliseconds on a loaded or emulated
+ * machine. Retries with a growing pause, for up to about two seconds. */
 static void remove_dir(struct cg_dir *d)
 {
-	struct timespec ts = {0, 200000};
+	long ns = 100000, waited = 0;
 
-	for (int i = 0; i < 50; i++) {
-		if (unlinkat(d->parent_fd, d->name, AT_REMOVEDIR) == 0 ||
-		    errno != EBUSY)
-			break;
+	while (unlinkat(d->parent_fd, d->name, AT_REMOVEDIR) < 0 &&
+	       errno == EBUSY && waited < 2000000000L) {
+		struct timespec ts = {0, ns};
 		nanosleep(&ts, NULL);
+		waited += ns;
+		if (ns < 50000000L)
+			ns *= 2;
 	}
 }
 
