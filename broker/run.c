@@ -241,7 +241,10 @@ static int run_sandbox(struct sandbox_config *cfg,
 		return r;
 	if (s.got_error)
 		return result_setup_error(&s.error, res, err);
-	cg_stats(cg, &cs);
+	if (s.has_cg_stats)
+		cs = s.cg_stats;
+	else
+		cg_stats(cg, &cs);
 	pty_finish(&pty);
 	output_finish(&o);
 	res->output_bytes = o.total;

@@ -216,6 +216,14 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 			if (fds[P_CHAN].revents & (POLLHUP | POLLERR))
 				fds[P_CHAN].fd = -1;
 		}
+		/* Everything but PID 1 is gone and reaped once it reports:
+		 * read the groups now, before PID 1's own exit (the teardown
+		 * of its namespaces, a few hundred microseconds of CPU the
+		 * payload must not be charged). */
+		if (out->got_report && !out->has_cg_stats && w->cg) {
+			cg_stats(w->cg, &out->cg_stats);
+			out->has_cg_stats = true;
+		}
 		watch_notify(l, &fds[P_NOTIFY], out);
 		if (fds[P_SIG].revents)
 			forward_signal(l, sigfd);
