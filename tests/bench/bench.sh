@@ -1,23 +1,38 @@
 #!/bin/bash
 # Start-up benchmark: `sbx --policy strict /bin/true` beside bare `unshare`
-# and bubblewrap, measured in the same hyperfine run, as root and (when run
-# as root) as an unprivileged user. Prints medians and ratios.
+# and bubblewrap, measured in the same run, as root and (when run as root)
+# as an unprivileged user. Prints medians (and quartiles) and ratios.
 #
-#   tests/bench/bench.sh [RUNS]        (SBX=path/to/sbx, default build/broker/sbx)
+# The commands run in turn, round after round (tests/bench/interleave.c),
+# so a drift in the machine's speed slows all of them alike; with
+# BENCH_TOOL=hyperfine they run through hyperfine instead, one command's
+# samples after the other's.
+#
+#   tests/bench/bench.sh [RUNS]   (SBX=path/to/sbx, default build/broker/sbx;
+#                                  INTERLEAVE=path, default
+#                                  build/tests/sbx-bench-interleave)
 set -euo pipefail
 
-runs=${1:-200}
+runs=${1:-300}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 sbx=${SBX:-$top/build/broker/sbx}
+harness=${INTERLEAVE:-$top/build/tests/sbx-bench-interleave}
+tool=${BENCH_TOOL:-interleave}
 user=${SBX_BENCH_USER:-sbx-bench}
 
-command -v hyperfine >/dev/null || { echo "bench: hyperfine missing (apt-get install hyperfine)" >&2; exit 1; }
 [ -x "$sbx" ] || { echo "bench: $sbx not built" >&2; exit 1; }
+if [ "$tool" = hyperfine ]; then
+	command -v hyperfine >/dev/null ||
+		{ echo "bench: hyperfine missing (apt-get install hyperfine)" >&2; exit 1; }
+else
+	[ -x "$harness" ] || { echo "bench: $harness not built" >&2; exit 1; }
+fi
 
 work=$(mktemp -d /var/tmp/sbx-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 cp "$sbx" "$work/sbx"
+cp "$harness" "$work/interleave" 2>/dev/null || true
 
 cmds=(
 	"$work/sbx --policy strict /bin/true"
@@ -27,26 +42,50 @@ if command -v bwrap >/dev/null; then
 	cmds+=("bwrap --unshare-all --die-with-parent --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp /bin/true")
 fi
 
-# Runs the commands as the given user ("" = ourselves) and prints a table
-# of medians with ratios against unshare.
-measure() {
-	local who=$1 csv=$work/$1.csv
-	local args=(-N -w 20 -r "$runs" --export-csv "$csv" --style none)
+# as WHO ("" = ourselves) CMD...
+as() {
+	local who=$1
+	shift
 	if [ -n "$who" ] && [ "$who" != "$(id -un)" ]; then
-		chmod 644 "$work"/*.csv 2>/dev/null || true
-		chown "$who" "$work"
-		runuser -u "$who" -- hyperfine "${args[@]}" "${cmds[@]}" >/dev/null
+		runuser -u "$who" -- "$@"
 	else
-		hyperfine "${args[@]}" "${cmds[@]}" >/dev/null
+		"$@"
 	fi
-	awk -F, -v who="$who" 'NR == 1 { next }
-		{ name[NR] = $1; med[NR] = $4 * 1000 }
-		$1 ~ /^unshare/ { base = $4 * 1000 }
+}
+
+# Lines of "median p25 p75 command" for every command, as WHO.
+samples() {
+	local who=$1 csv=$work/$1.csv
+	if [ "$tool" = hyperfine ]; then
+		chown "$who" "$work" 2>/dev/null || true
+		as "$who" hyperfine -N -w 20 -r "$runs" --export-csv "$csv" \
+			--style none "${cmds[@]}" >/dev/null
+		awk -F, 'NR > 1 { printf "%.3f - - %s\n", $4 * 1000, $1 }' "$csv"
+		return
+	fi
+	local args=()
+	for c in "${cmds[@]}"; do
+		[ ${#args[@]} -gt 0 ] && args+=(--)
+		read -ra words <<<"$c"
+		args+=("${words[@]}")
+	done
+	as "$who" "$work/interleave" "$runs" "${args[@]}"
+}
+
+# Prints a table of medians with ratios against unshare.
+measure() {
+	samples "$1" | awk -v who="$1" '
+		{ med[NR] = $1; q1[NR] = $2; q3[NR] = $3
+		  $1 = $2 = $3 = ""; sub(/^ +/, ""); name[NR] = $0 }
+		name[NR] ~ /^unshare/ { base = med[NR] }
 		END {
-			printf "%-10s %-9s %-7s %s\n", "mode", "median", "ratio", "command"
-			for (i = 2; i <= NR; i++)
-				printf "%-10s %6.2f ms %5.2fx  %s\n", who, med[i], med[i] / base, name[i]
-		}' "$csv"
+			printf "%-10s %-9s %-15s %-7s %s\n", "mode", "median",
+			       "p25-p75", "ratio", "command"
+			for (i = 1; i <= NR; i++)
+				printf "%-10s %6.2f ms %-15s %5.2fx  %s\n", who,
+				       med[i], q1[i] == "-" ? "" : sprintf("%.2f-%.2f",
+				       q1[i], q3[i]), med[i] / base, name[i]
+		}'
 }
 
 me=$(id -un)
