@@ -441,10 +441,24 @@ static int make_deferred(struct cgroup *cg, const Sbx__Policy *p,
 	return cg->deferred & (1u << CG_CPUSET) ? cg_write_cpuset(cg, p, err) : 0;
 }
 
-int cg_finish(struct cgroup *cg, const Sbx__Policy *p, pid_t pid,
+bool cg_join_pending(const struct cgroup *cg)
+{
+	return cg && cg->deferred;
+}
+
+/* A group's tasks file: writing "0" to it moves the writer's thread. */
+static int open_tasks(const struct cg_dir *d, struct sbx_error *err)
+{
+	int fd = openat(d->fd, "tasks", O_WRONLY | O_CLOEXEC);
+
+	return fd >= 0 ? fd : sbx_err_errno(err, -errno, "cgroups: open %s/tasks",
+					    d->path);
+}
+
+int cg_finish(struct cgroup *cg, const Sbx__Policy *p, int *join, size_t max,
 	      struct sbx_error *err)
 {
-	size_t first = cg ? cg->n : 0;
+	size_t first = cg ? cg->n : 0, n = 0;
 	int r;
 
 	if (!cg)
@@ -452,13 +466,19 @@ int cg_finish(struct cgroup *cg, const Sbx__Policy *p, pid_t pid,
 	if (cg->deferred && (r = make_deferred(cg, p, err)) < 0)
 		return r;
 	cg->deferred = 0;
+	if ((r = cg_write_limits(cg, p, err)) < 0)
+		return r;
+	if (cg->n - first > max)
+		return sbx_err(err, -E2BIG, "cgroups: too many groups to join");
 	for (size_t i = first; i < cg->n; i++) {
-		r = cgf_write_u64(cg->dir[i].fd, "cgroup.procs", (uint64_t)pid);
-		if (r < 0)
-			return sbx_err_errno(err, r, "cgroups: move sandbox into %s",
-					     cg->dir[i].path);
+		if ((r = open_tasks(&cg->dir[i], err)) < 0) {
+			while (n > 0)
+				close(join[--n]);
+			return r;
+		}
+		join[n++] = r;
 	}
-	return cg_write_limits(cg, p, err);
+	return (int)n;
 }
 
 int cg_clone_fd(const struct cgroup *cg)

@@ -39,13 +39,19 @@ struct cg_stats {
 int cg_create(const Sbx__Policy *p, const char *parent, struct cgroup **ret,
 	      char *note, size_t size, struct sbx_error *err);
 
+/* Whether cg_finish will make groups the sandbox's PID 1 must join
+ * (CHAN_CGROUP_JOIN). */
+bool cg_join_pending(const struct cgroup *cg);
+
 /* Makes the groups cg_create left for later (v1 hierarchies on hosts with
- * a v2 group, which does the CPU accounting), moves pid into them, and
- * writes the policy's limits. Runs while the sandbox's PID 1 sets itself
- * up, so it costs no start-up time; the payload, which the groups and
- * limits are for, is forked only after the broker says go. NULL cg:
- * nothing to do. Returns 0 or -errno with err set. */
-int cg_finish(struct cgroup *cg, const Sbx__Policy *p, pid_t pid,
+ * a v2 group, which does the CPU accounting), writes the policy's limits,
+ * and opens the tasks file of each group made here into join (at most max,
+ * close-on-exec, the caller's to close): the sandbox's PID 1 moves itself
+ * in through them. Runs while PID 1 sets itself up, so it costs no
+ * start-up time; the payload, which the groups and limits are for, is
+ * forked only after the broker says go. NULL cg: nothing to do. Returns
+ * how many files were opened, or -errno with err set. */
+int cg_finish(struct cgroup *cg, const Sbx__Policy *p, int *join, size_t max,
 	      struct sbx_error *err);
 
 /* fd of the v2 group for clone3(CLONE_INTO_CGROUP), or -1. */

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "cleanup.h"
 #include "env.h"
 #include "launch.h"
@@ -116,17 +117,34 @@ static int publish_filter(const struct sandbox_config *cfg,
 	return 0;
 }
 
-/* While the sandbox's PID 1 mounts its root, the broker writes the cgroup
- * limits and compiles the seccomp filter; then it says go, and PID 1 forks
- * the payload. */
+/* Passes PID 1 the groups to move itself into, closing our copies.
+ * EPIPE: the sandbox failed its setup meanwhile; supervise() reads why
+ * from the channel. */
+static int send_join(struct launch *l, int *fds, int n, struct sbx_error *err)
+{
+	int r = n > 0 ? chan_send_cgroup_join(l->chan, fds, (size_t)n) : 0;
+
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	return r < 0 && r != -EPIPE ?
+		sbx_err_errno(err, r, "pass the cgroups to the sandbox") : 0;
+}
+
+/* While the sandbox's PID 1 mounts its root, the broker makes the rest of
+ * the cgroups, writes their limits and compiles the seccomp filter; then
+ * it says go, and PID 1 joins the groups and forks the payload. */
 static int release_payload(const struct sandbox_config *cfg,
 			   struct cgroup *cg, struct launch *l,
 			   struct sbx_result *res, uint64_t *t,
 			   struct sbx_error *err)
 {
-	int r = cg_finish(cg, cfg->policy, l->pid, err);
+	int join[CHAN_MAX_FDS];
+	int n = cg_finish(cg, cfg->policy, join, ARRAY_SIZE(join), err);
+	int r;
 
-	if (r < 0)
+	if (n < 0)
+		return n;
+	if ((r = send_join(l, join, n, err)) < 0)
 		return r;
 	timing(res, "cgroup limits", t);
 	if (cfg->filter_pending && (r = publish_filter(cfg, res, t, err)) < 0)
@@ -234,6 +252,7 @@ static int run_sandbox(struct sandbox_config *cfg,
 	if (r < 0)
 		return r;
 	cfg->cgroup_limits = cg != NULL;
+	cfg->cgroup_join = cg_join_pending(cg);
 	timing(res, "cgroup", t);
 	r = supervised(cfg, cg, &o, &pty, &s, opts, res, t, err);
 	res->cgroup_version = cg_version(cg);

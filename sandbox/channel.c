@@ -80,36 +80,54 @@ int chan_send_started(int fd, uint64_t init_cpu_usec, const uint32_t *step_usec,
 	return send_packet(fd, CHAN_STARTED, &m.base);
 }
 
-int chan_send_fd(int fd, int type, int passfd)
+/* One packet of type with message m and n descriptors (SCM_RIGHTS). */
+static int send_with_fds(int fd, int type, const ProtobufCMessage *m,
+			 const int *fds, size_t n)
 {
-	uint8_t buf[8];
-	Sbx__SeccompListener m = SBX__SECCOMP_LISTENER__INIT;
+	uint8_t buf[16];
 	union {
 		struct cmsghdr h;
-		char b[CMSG_SPACE(sizeof(int))];
+		char b[CMSG_SPACE(CHAN_MAX_FDS * sizeof(int))];
 	} ctl;
 	struct iovec iov = {.iov_base = buf};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = ctl.b,
-			     .msg_controllen = sizeof(ctl.b)};
+			     .msg_controllen = CMSG_SPACE(n * sizeof(int))};
 	struct cmsghdr *c;
 
-	if (protobuf_c_message_get_packed_size(&m.base) + 1 > sizeof(buf))
+	if (n == 0 || n > CHAN_MAX_FDS ||
+	    protobuf_c_message_get_packed_size(m) + 1 > sizeof(buf))
 		return -EMSGSIZE;
 	buf[0] = (uint8_t)type;
-	iov.iov_len = 1 + protobuf_c_message_pack(&m.base, buf + 1);
+	iov.iov_len = 1 + protobuf_c_message_pack(m, buf + 1);
 	memset(&ctl, 0, sizeof(ctl));
 	c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+	c->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(c), fds, n * sizeof(int));
 	for (;;) {
 		if (sendmsg(fd, &msg, MSG_NOSIGNAL) >= 0)
 			return 0;
 		if (errno != EINTR)
 			return -errno;
 	}
+}
+
+int chan_send_fd(int fd, int type, int passfd)
+{
+	Sbx__SeccompListener m = SBX__SECCOMP_LISTENER__INIT;
+
+	return send_with_fds(fd, type, &m.base, &passfd, 1);
+}
+
+int chan_send_cgroup_join(int fd, const int *fds, size_t n)
+{
+	Sbx__CgroupJoin m = SBX__CGROUP_JOIN__INIT;
+
+	m.has_groups = 1;
+	m.groups = (uint32_t)n;
+	return send_with_fds(fd, CHAN_CGROUP_JOIN, &m.base, fds, n);
 }
 
 static int decode_started(const uint8_t *buf, size_t len, struct chan_msg *ret)
@@ -183,6 +201,66 @@ int chan_decode(const uint8_t *buf, size_t len, struct chan_msg *ret)
 	ret->fd = -1;
 	ret->type = decode(buf, len, ret);
 	return ret->type;
+}
+
+/* Every descriptor passed with the packet, up to max into fds (the rest
+ * closed). Returns how many were kept. */
+static size_t take_all_fds(struct msghdr *msg, int *fds, size_t max)
+{
+	size_t kept = 0;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c;
+	     c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int f;
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (kept < max)
+				fds[kept++] = f;
+			else
+				close(f);
+		}
+	}
+	return kept;
+}
+
+static void close_all(const int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+int chan_recv_cgroup_join(int fd, int fds[CHAN_MAX_FDS])
+{
+	uint8_t buf[CHAN_MAX_PACKET];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(CHAN_MAX_FDS * sizeof(int))];
+	} ctl;
+	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b,
+			     .msg_controllen = sizeof(ctl.b)};
+	struct arena a = {.used = 0};
+	ProtobufCAllocator alloc = {arena_alloc, arena_free, &a};
+	ssize_t n;
+
+	do
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	size_t kept = take_all_fds(&msg, fds, CHAN_MAX_FDS);
+	Sbx__CgroupJoin *m = n > 1 && buf[0] == CHAN_CGROUP_JOIN ?
+		sbx__cgroup_join__unpack(&alloc, (size_t)n - 1, buf + 1) : NULL;
+	if (!m || !m->has_groups || m->groups != kept ||
+	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		close_all(fds, kept);
+		return -EBADMSG;
+	}
+	return (int)kept;
 }
 
 /* The first descriptor passed with the packet, or -1; any others closed. */

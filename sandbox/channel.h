@@ -18,7 +18,11 @@ enum chan_type {
 	CHAN_EXIT_REPORT = 2, /* Sbx__ExitReport */
 	CHAN_STARTED = 3,     /* Sbx__Started */
 	CHAN_SECCOMP_LISTENER = 4, /* Sbx__SeccompListener + the fd */
+	CHAN_CGROUP_JOIN = 5, /* Sbx__CgroupJoin + the groups' tasks files;
+			       * broker to PID 1 */
 };
+
+#define CHAN_MAX_FDS 8
 
 /* A decoded setup failure, fixed size. */
 struct chan_setup_error {
@@ -52,6 +56,15 @@ int chan_send_started(int fd, uint64_t init_cpu_usec, const uint32_t *step_usec,
 /* Sends the seccomp listener fd (SCM_RIGHTS) with a CHAN_SECCOMP_LISTENER
  * packet. Uses sendmsg only. Returns 0 or -errno. */
 int chan_send_fd(int fd, int type, int passfd);
+
+/* Sends the broker's CHAN_CGROUP_JOIN with n (<= CHAN_MAX_FDS)
+ * descriptors. Returns 0 or -errno. */
+int chan_send_cgroup_join(int fd, const int *fds, size_t n);
+
+/* PID 1: receives the CHAN_CGROUP_JOIN packet into fds (close-on-exec,
+ * owned by the caller). Returns how many, or -errno (-EBADMSG for any
+ * other packet or a count that does not match). */
+int chan_recv_cgroup_join(int fd, int fds[CHAN_MAX_FDS]);
 
 /* Receives one packet into *ret. A descriptor that comes with any packet
  * but CHAN_SECCOMP_LISTENER is closed. Returns its type (> 0), 0 on EOF, or

@@ -45,6 +45,7 @@ static const char *const step_names[STEP_MAX_] = {
 	[STEP_SECCOMP] = "load seccomp filter",
 	[STEP_EXEC] = "execute program",
 	[STEP_JOIN] = "join the sandbox",
+	[STEP_CGROUP] = "join cgroups",
 };
 
 static const char *const timing_names[TIME_MAX_] = {
@@ -223,11 +224,32 @@ static const setup_fn steps[] = {
 	timed_set_hostname, timed_setup_network, timed_setup_timens,
 };
 
-/* The payload needs its cgroup limits and its filter, which the broker has
- * been writing and compiling meanwhile. */
+/* Moves us into the groups the broker made while we set up: writing "0"
+ * to a v1 group's tasks file moves the writer itself, the one move the
+ * kernel makes without waiting for an RCU grace period (milliseconds
+ * here). The payload, forked next, inherits the groups. */
+static int join_groups(const struct sandbox_config *cfg, struct setup_error *e)
+{
+	int fds[CHAN_MAX_FDS], n = chan_recv_cgroup_join(cfg->chan_fd, fds);
+	int r = 0;
+
+	if (n < 0)
+		return setup_fail(e, STEP_CGROUP, -n, "receive the groups");
+	for (int i = 0; i < n; i++) {
+		if (r == 0 && write(fds[i], "0", 1) != 1)
+			r = setup_fail(e, STEP_CGROUP, errno,
+				       "move into group %d of %d", i + 1, n);
+		close(fds[i]);
+	}
+	return r;
+}
+
+/* The payload needs its cgroups, their limits and its filter, which the
+ * broker has been making, writing and compiling meanwhile. */
 static void wait_for_go(const struct sandbox_config *cfg,
 			uint32_t usec[TIME_MAX_])
 {
+	struct setup_error e = {0};
 	struct timespec t;
 	int r;
 
@@ -235,6 +257,10 @@ static void wait_for_go(const struct sandbox_config *cfg,
 	if ((r = read_sync(cfg->sync_fd)) < 0) {
 		chan_send_error(cfg->chan_fd, STEP_SYNC, -r,
 				"wait for the broker's limits and filter");
+		_exit(125);
+	}
+	if (cfg->cgroup_join && join_groups(cfg, &e) < 0) {
+		chan_send_error(cfg->chan_fd, e.step, e.errnum, e.detail);
 		_exit(125);
 	}
 	usec[TIME_GO] = sandbox_elapsed(&t);

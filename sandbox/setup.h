@@ -40,6 +40,7 @@ enum sandbox_step {
 	STEP_SECCOMP,
 	STEP_EXEC,
 	STEP_JOIN,      /* sbx enter: joining a running sandbox */
+	STEP_CGROUP,    /* PID 1 moving itself into the v1 groups */
 	STEP_MAX_,
 };
 
@@ -109,6 +110,8 @@ struct sandbox_config {
 				 * broker itself, not PID 1 */
 	bool filter_pending;    /* seccomp lives in memory shared with the
 				 * broker, which compiles it while we set up */
+	bool cgroup_join;       /* before the go byte the broker sends
+				 * CHAN_CGROUP_JOIN: groups to move into */
 	struct scf_prog *seccomp; /* compiled filter (sandbox/seccomp_filter.h),
 				 * or NULL: none; the payload patches its copy */
 };

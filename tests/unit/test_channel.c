@@ -109,6 +109,43 @@ static void test_malformed(void **state)
 	assert_int_equal(chan_decode(unknown, 0, &m), -EBADMSG);
 }
 
+/* The groups' tasks files reach PID 1 as working descriptors, in order. */
+static void test_cgroup_join(void **state)
+{
+	int pipes[3][2], got[CHAN_MAX_FDS], send[3];
+	char c;
+
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(pipe(pipes[i]), 0);
+		send[i] = pipes[i][1];
+	}
+	assert_int_equal(chan_send_cgroup_join(pair[1], send, 3), 0);
+	assert_int_equal(chan_recv_cgroup_join(pair[0], got), 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(write(got[i], "0", 1), 1);
+		assert_int_equal(read(pipes[i][0], &c, 1), 1);
+		assert_int_equal(c, '0');
+		close(got[i]);
+		close(pipes[i][0]);
+		close(pipes[i][1]);
+	}
+}
+
+/* Another packet, or none at all, is no list of groups. */
+static void test_cgroup_join_refused(void **state)
+{
+	int got[CHAN_MAX_FDS], fds[CHAN_MAX_FDS + 1] = {0};
+
+	assert_int_equal(chan_send_error(pair[1], 1, EPERM, "x"), 0);
+	assert_int_equal(chan_recv_cgroup_join(pair[0], got), -EBADMSG);
+	assert_int_equal(chan_send_cgroup_join(pair[1], fds, 0), -EMSGSIZE);
+	assert_int_equal(chan_send_cgroup_join(pair[1], fds, CHAN_MAX_FDS + 1),
+			 -EMSGSIZE);
+	close(pair[1]);
+	pair[1] = -1;
+	assert_int_equal(chan_recv_cgroup_join(pair[0], got), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +156,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exit_and_started, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cgroup_join, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cgroup_join_refused, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
