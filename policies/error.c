@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+__attribute__((format(printf, 4, 0)))
 static int vrecord(struct sbx_error *err, int code, int with_errno,
 		   const char *fmt, va_list ap)
 {
