@@ -113,16 +113,25 @@ static void remove_stale(int parent_fd)
 	closedir(d);
 }
 
+/* parent_path(), failing with a message. */
+static int our_parent(const struct cgp_mount *m, const char *parent,
+		      char out[PATH_MAX], struct sbx_error *err)
+{
+	int r = parent_path(m, parent, out);
+
+	return r < 0 ? sbx_err(err, r, "cgroups: no group of ours in %s",
+			       m->mountpoint) : 0;
+}
+
 static int make_dir(struct cgroup *cg, const struct cgp_mount *m,
 		    const char *parent, const char *name, struct sbx_error *err)
 {
 	struct cg_dir *d = &cg->dir[cg->n];
 	char ppath[PATH_MAX];
-	int r = parent_path(m, parent, ppath);
+	int r = our_parent(m, parent, ppath, err);
 
 	if (r < 0)
-		return sbx_err(err, r, "cgroups: no group of ours in %s",
-			       m->mountpoint);
+		return r;
 	d->parent_fd = open(ppath, O_DIRECTORY | O_CLOEXEC);
 	if (d->parent_fd < 0)
 		return sbx_err_errno(err, -errno, "cgroups: open %s", ppath);
@@ -318,19 +327,20 @@ static int check_writable(const struct cgp_mounts *ms, int mi,
 			  const char *parent, struct sbx_error *err)
 {
 	char ppath[PATH_MAX];
-	int r = parent_path(&ms->m[mi], parent, ppath);
+	int r = our_parent(&ms->m[mi], parent, ppath, err);
 
 	if (r < 0)
-		return sbx_err(err, r, "cgroups: no group of ours in %s",
-			       ms->m[mi].mountpoint);
+		return r;
 	if (faccessat(AT_FDCWD, ppath, W_OK | X_OK, AT_EACCESS) < 0)
 		return sbx_err_errno(err, -errno, "cgroups: mkdir in %s", ppath);
 	return 0;
 }
 
-static int build(struct cgroup *cg, const struct cgp_mounts *ms,
-		 const Sbx__Policy *p, const char *parent, struct sbx_error *err)
+static int build(struct cgroup *cg, const Sbx__Policy *p,
+		 struct sbx_error *err)
 {
+	const struct cgp_mounts *ms = cg->ms;
+	const char *parent = cg->parent;
 	uint32_t rnd = 0;
 
 	if (getrandom(&rnd, sizeof(rnd), 0) < 0)
@@ -401,7 +411,7 @@ int cg_create(const Sbx__Policy *p, const char *parent, struct cgroup **ret,
 		cg->by_ctrl[c] = -1;
 	r = discover(cg->ms, err);
 	if (r == 0)
-		r = build(cg, cg->ms, p, parent, err);
+		r = build(cg, p, err);
 	if (r == 0)
 		r = cg_write_cpuset(cg, p, err);
 	if (r < 0) {

@@ -2,6 +2,7 @@
 #include "channel.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -205,7 +206,7 @@ int chan_decode(const uint8_t *buf, size_t len, struct chan_msg *ret)
 
 /* Every descriptor passed with the packet, up to max into fds (the rest
  * closed). Returns how many were kept. */
-static size_t take_all_fds(struct msghdr *msg, int *fds, size_t max)
+static size_t take_fds(struct msghdr *msg, int *fds, size_t max)
 {
 	size_t kept = 0;
 
@@ -232,80 +233,67 @@ static void close_all(const int *fds, size_t n)
 		close(fds[i]);
 }
 
-int chan_recv_cgroup_join(int fd, int fds[CHAN_MAX_FDS])
+/* One packet into buf (CHAN_MAX_PACKET bytes) and up to max_fds of the
+ * descriptors that came with it (close-on-exec; the rest closed), with
+ * *ctrunc telling whether the kernel dropped some. Returns the packet's
+ * whole length, which exceeds the buffer when it was truncated, or
+ * -errno. */
+static ssize_t recv_packet(int fd, uint8_t *buf, int *fds, size_t max_fds,
+			   size_t *n_fds, bool *ctrunc)
 {
-	uint8_t buf[CHAN_MAX_PACKET];
 	union {
 		struct cmsghdr h;
 		char b[CMSG_SPACE(CHAN_MAX_FDS * sizeof(int))];
 	} ctl;
-	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = ctl.b,
-			     .msg_controllen = sizeof(ctl.b)};
-	struct arena a = {.used = 0};
-	ProtobufCAllocator alloc = {arena_alloc, arena_free, &a};
-	ssize_t n;
-
-	do
-		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	size_t kept = take_all_fds(&msg, fds, CHAN_MAX_FDS);
-	Sbx__CgroupJoin *m = n > 1 && buf[0] == CHAN_CGROUP_JOIN ?
-		sbx__cgroup_join__unpack(&alloc, (size_t)n - 1, buf + 1) : NULL;
-	if (!m || !m->has_groups || m->groups != kept ||
-	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-		close_all(fds, kept);
-		return -EBADMSG;
-	}
-	return (int)kept;
-}
-
-/* The first descriptor passed with the packet, or -1; any others closed. */
-static int take_fds(struct msghdr *msg)
-{
-	int fd = -1;
-
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c;
-	     c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < n; i++) {
-			int f;
-			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (fd < 0)
-				fd = f;
-			else
-				close(f);
-		}
-	}
-	return fd;
-}
-
-int chan_recv(int fd, struct chan_msg *ret)
-{
-	uint8_t buf[CHAN_MAX_PACKET];
-	union {
-		struct cmsghdr h;
-		char b[CMSG_SPACE(4 * sizeof(int))];
-	} ctl;
-	struct iovec iov = {.iov_base = buf, .iov_len = sizeof(buf)};
+	struct iovec iov = {.iov_base = buf, .iov_len = CHAN_MAX_PACKET};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = ctl.b,
 			     .msg_controllen = sizeof(ctl.b)};
 	ssize_t n;
-	int passed, t;
 
 	do
 		n = recvmsg(fd, &msg, MSG_TRUNC | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	passed = take_fds(&msg);
-	if (n == 0 || (size_t)n > sizeof(buf)) {
+	*n_fds = take_fds(&msg, fds, max_fds);
+	*ctrunc = msg.msg_flags & MSG_CTRUNC;
+	return n;
+}
+
+int chan_recv_cgroup_join(int fd, int fds[CHAN_MAX_FDS])
+{
+	uint8_t buf[CHAN_MAX_PACKET];
+	struct arena a = {.used = 0};
+	ProtobufCAllocator alloc = {arena_alloc, arena_free, &a};
+	size_t kept;
+	bool ctrunc;
+	ssize_t n = recv_packet(fd, buf, fds, CHAN_MAX_FDS, &kept, &ctrunc);
+
+	if (n < 0)
+		return (int)n;
+	Sbx__CgroupJoin *m = n > 1 && n <= CHAN_MAX_PACKET && !ctrunc &&
+		buf[0] == CHAN_CGROUP_JOIN ?
+		sbx__cgroup_join__unpack(&alloc, (size_t)n - 1, buf + 1) : NULL;
+	if (!m || !m->has_groups || m->groups != kept) {
+		close_all(fds, kept);
+		return -EBADMSG;
+	}
+	return (int)kept;
+}
+
+int chan_recv(int fd, struct chan_msg *ret)
+{
+	uint8_t buf[CHAN_MAX_PACKET];
+	int passed = -1;
+	size_t got;
+	bool ctrunc;
+	ssize_t n = recv_packet(fd, buf, &passed, 1, &got, &ctrunc);
+	int t;
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0 || n > CHAN_MAX_PACKET) {
 		if (passed >= 0)
 			close(passed);
 		return n == 0 ? 0 : -EBADMSG;
