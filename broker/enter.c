@@ -94,8 +94,8 @@ static __attribute__((noreturn)) void command(struct entry *x)
 		fail(cfg->chan_fd, STEP_EXEC, ENOENT, cfg->argv[0]);
 	cfg->exec_path = path;
 	if (cfg->policy->seccomp->enabled) {
-		struct scf_exec ex = {path, cfg->argv, cfg->envp};
-		if ((r = scf_compile(cfg->policy->seccomp, &ex, &filter, &err)) < 0)
+		if ((r = scf_compile(cfg->policy->seccomp, scf_user_notif(),
+				     &filter, &err)) < 0)
 			fail(cfg->chan_fd, STEP_SECCOMP, -r, err.msg);
 		cfg->seccomp = &filter;
 	}

@@ -11,6 +11,7 @@
 #include "channel.h"
 #include "cleanup.h"
 #include "env.h"
+#include "filter-prebuilt.h"
 #include "launch.h"
 #include "output.h"
 #include "program.h"
@@ -96,19 +97,29 @@ static void inside_timings(const struct supervision *s, struct sbx_result *res)
 	}
 }
 
-/* Compiles the seccomp filter and hands it over through the shared memory
- * cfg->seccomp points into. */
+/* Hands the seccomp filter over through the shared memory cfg->seccomp
+ * points into: the one compiled with sbx when the policy's section is a
+ * built-in's, else one compiled now. */
 static int publish_filter(const struct sandbox_config *cfg,
 			  struct sbx_result *res, uint64_t *t,
 			  struct sbx_error *err)
 {
 	_cleanup_(scf_prog_freep) struct scf_prog prog = {0};
-	struct scf_exec x = {cfg->exec_path, cfg->argv, cfg->envp};
 	/* prog is the first member of the shared struct */
 	struct scf_shared *shared = (struct scf_shared *)cfg->seccomp;
+	bool notify = scf_user_notif();
+	const struct scf_prebuilt *pb =
+		notify ? scf_prebuilt_find(cfg->policy->seccomp) : NULL;
 	int r;
 
-	if ((r = scf_compile(cfg->policy->seccomp, &x, &prog, err)) < 0)
+	if (pb) {
+		struct scf_prog view = scf_prebuilt_prog(pb);
+		if (scf_shared_publish(shared, &view) < 0)
+			return sbx_err(err, -E2BIG, "seccomp filter too large");
+		timing(res, "seccomp (built in)", t);
+		return 0;
+	}
+	if ((r = scf_compile(cfg->policy->seccomp, notify, &prog, err)) < 0)
 		return r;
 	if (scf_shared_publish(shared, &prog) < 0)
 		return sbx_err(err, -E2BIG, "seccomp filter too large");

@@ -127,8 +127,11 @@ static int prepare(const struct sandbox_config *cfg, struct setup_error *e)
 	 * this exact execve and exit_group are sure to pass. */
 	if (p->seccomp->enabled && !cfg->seccomp)
 		return setup_fail(e, STEP_SECCOMP, EINVAL, "no compiled filter");
-	if (cfg->seccomp && (r = scf_load(cfg->seccomp, cfg->chan_fd, e)) < 0)
-		return r;
+	if (cfg->seccomp) {
+		struct scf_exec x = {cfg->exec_path, cfg->argv, cfg->envp};
+		if ((r = scf_load(cfg->seccomp, cfg->chan_fd, &x, e)) < 0)
+			return r;
+	}
 	return 0;
 }
 

@@ -16,9 +16,39 @@
 #include "syscalls.h"
 #include "syscall_groups.h"
 
-/* Stands for the channel's fd number in the compiled program until the
- * payload patches it in (the broker compiles before the channel exists). */
+/* Stand for values only the payload knows, in the compiled program, until
+ * it patches them in: the channel's fd number, and the halves of its exec
+ * pointers (BPF compares 64-bit arguments 32 bits at a time). So a program
+ * depends on the policy alone, and built-in policies' programs can be
+ * compiled with sbx itself (broker/filter-prebuilt.h). */
 #define CHAN_FD_MAGIC 0x7b5bc0deU
+enum { EXEC_PATH, EXEC_ARGV, EXEC_ENVP, N_EXEC };
+static const uint32_t exec_magic[N_EXEC][2] = { /* {high, low} */
+	{0x7b5bc0e1U, 0x7b5bc0e2U},
+	{0x7b5bc0e3U, 0x7b5bc0e4U},
+	{0x7b5bc0e5U, 0x7b5bc0e6U},
+};
+
+static uint64_t magic64(int which)
+{
+	return (uint64_t)exec_magic[which][0] << 32 | exec_magic[which][1];
+}
+
+static bool is_magic(uint32_t k)
+{
+	if (k == CHAN_FD_MAGIC)
+		return true;
+	for (int i = 0; i < N_EXEC; i++)
+		if (k == exec_magic[i][0] || k == exec_magic[i][1])
+			return true;
+	return false;
+}
+
+/* A rule's own constant that equals a placeholder would be patched too. */
+static bool uses_magic(uint64_t v)
+{
+	return is_magic((uint32_t)(v >> 32)) || is_magic((uint32_t)v);
+}
 
 static uint64_t mono_usec(void)
 {
@@ -28,7 +58,7 @@ static uint64_t mono_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static bool have_user_notif(void)
+bool scf_user_notif(void)
 {
 	uint32_t action = SECCOMP_RET_USER_NOTIF;
 
@@ -114,6 +144,13 @@ static int add(scmp_filter_ctx ctx, uint32_t act, const struct sc_entry *e,
 
 	for (unsigned i = 0; i < e->n_args; i++) {
 		const struct sc_arg *a = &e->args[i];
+		if (uses_magic(a->value) || uses_magic(a->mask))
+			return sbx_err(err, -EINVAL, "seccomp.rules[%u]: %s: "
+				       "argument %u: the value 0x%llx is "
+				       "reserved by sbx (0x7b5bc0de to "
+				       "0x7b5bc0e6 in either half)", e->rule,
+				       e->name, a->index, (unsigned long long)
+				       (uses_magic(a->value) ? a->value : a->mask));
 		cmp[i] = (struct scmp_arg_cmp){
 			.arg = a->index, .op = to_cmp(a->op),
 			.datum_a = a->op == SBX__SECCOMP__OP__MASKED_EQ ? a->mask
@@ -174,17 +211,18 @@ static int place(struct build *b, const struct sc_entry *e)
 		       sc_action_str(u->action, u->errnum, y, sizeof(y)), u->rule);
 }
 
-/* The payload's own last calls (see seccomp.h). */
-static int add_exec_path(struct build *b, const struct scf_exec *x)
+/* The payload's own last calls (see seccomp_filter.h), with placeholders
+ * for its values. */
+static int add_exec_path(struct build *b)
 {
 	struct {
 		const char *name;
 		unsigned n;
 		struct scmp_arg_cmp cmp[3];
 	} calls[] = {
-		{"execve", 3, {SCMP_A0(SCMP_CMP_EQ, (uintptr_t)x->path),
-			       SCMP_A1(SCMP_CMP_EQ, (uintptr_t)x->argv),
-			       SCMP_A2(SCMP_CMP_EQ, (uintptr_t)x->envp)}},
+		{"execve", 3, {SCMP_A0(SCMP_CMP_EQ, magic64(EXEC_PATH)),
+			       SCMP_A1(SCMP_CMP_EQ, magic64(EXEC_ARGV)),
+			       SCMP_A2(SCMP_CMP_EQ, magic64(EXEC_ENVP))}},
 		{"sendmsg", 1, {SCMP_A0(SCMP_CMP_EQ, CHAN_FD_MAGIC)}},
 		{"sendto", 1, {SCMP_A0(SCMP_CMP_EQ, CHAN_FD_MAGIC)}},
 		{"exit_group", 0, {{0}}},
@@ -267,8 +305,7 @@ static bool uses_notify(const struct sock_filter *f, unsigned short n)
 	return false;
 }
 
-static int build_filters(struct build *b, const struct scf_exec *x,
-			 struct scf_prog *ret)
+static int build_filters(struct build *b, struct scf_prog *ret)
 {
 	const Sbx__Seccomp *sc = b->sc;
 	int r;
@@ -280,7 +317,7 @@ static int build_filters(struct build *b, const struct scf_exec *x,
 	for (size_t i = 0; i < b->rs->n; i++)
 		if ((r = place(b, &b->rs->v[i])) < 0)
 			return r;
-	if ((r = add_exec_path(b, x)) < 0)
+	if ((r = add_exec_path(b)) < 0)
 		return r;
 	if ((r = export(b->main, &ret->main, &ret->n_main, b->err)) < 0)
 		return r;
@@ -290,22 +327,21 @@ static int build_filters(struct build *b, const struct scf_exec *x,
 	return export(b->extra, &ret->extra, &ret->n_extra, b->err);
 }
 
-int scf_compile(const Sbx__Seccomp *sc, const struct scf_exec *x,
-		    struct scf_prog *ret, struct sbx_error *err)
+int scf_compile(const Sbx__Seccomp *sc, bool notify, struct scf_prog *ret,
+		struct sbx_error *err)
 {
 	struct sc_ruleset rs = SC_RULESET_INIT;
 	_cleanup_(ctx_releasep) scmp_filter_ctx main_ctx = NULL;
 	_cleanup_(ctx_releasep) scmp_filter_ctx extra_ctx = NULL;
 	uint64_t t0 = mono_usec();
-	struct build b = {.sc = sc, .rs = &rs, .err = err};
+	struct build b = {.sc = sc, .rs = &rs, .notify = notify, .err = err};
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
-	b.notify = have_user_notif();
 	b.def = to_scmp(sc->default_action, sc->default_errnum, b.notify);
 	if ((r = sc_expand(sc, &rs, err)) < 0)
 		goto out;
-	r = build_filters(&b, x, ret);
+	r = build_filters(&b, ret);
 	main_ctx = b.main;
 	extra_ctx = b.extra;
 	if (r < 0)
@@ -384,29 +420,52 @@ const char *scf_ret_name(uint32_t ret)
 
 /* Payload from here on: no allocation, no libseccomp. */
 
-/* Rewrites the compiled program in place: every comparison with
- * CHAN_FD_MAGIC becomes one with the channel's fd; with no_notify, every
- * USER_NOTIF answer becomes KILL_PROCESS. */
-static void patch(struct sock_filter *f, unsigned short n, int chan_fd,
-		  bool no_notify)
+/* The value a placeholder k stands for (k itself if it is none). */
+static uint32_t unmagic(uint32_t k, int chan_fd, const struct scf_exec *x)
+{
+	const void *ptrs[N_EXEC] = {x->path, x->argv, x->envp};
+
+	if (k == CHAN_FD_MAGIC)
+		return (uint32_t)chan_fd;
+	for (int w = 0; w < N_EXEC; w++) {
+		uint64_t v = (uintptr_t)ptrs[w];
+		if (k == exec_magic[w][0])
+			return (uint32_t)(v >> 32);
+		if (k == exec_magic[w][1])
+			return (uint32_t)v;
+	}
+	return k;
+}
+
+/* Rewrites one program in place: each placeholder becomes its value; with
+ * no_notify, every USER_NOTIF answer becomes KILL_PROCESS. */
+static void patch_one(struct sock_filter *f, unsigned short n, int chan_fd,
+		      const struct scf_exec *x, bool no_notify)
 {
 	for (unsigned short i = 0; i < n; i++) {
-		if (f[i].code == (BPF_JMP | BPF_JEQ | BPF_K) &&
-		    f[i].k == CHAN_FD_MAGIC)
-			f[i].k = (uint32_t)chan_fd;
+		if (BPF_CLASS(f[i].code) == BPF_JMP &&
+		    BPF_SRC(f[i].code) == BPF_K)
+			f[i].k = unmagic(f[i].k, chan_fd, x);
 		if (no_notify && f[i].code == (BPF_RET | BPF_K) &&
 		    (f[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_USER_NOTIF)
 			f[i].k = SECCOMP_RET_KILL_PROCESS;
 	}
 }
 
-int scf_load(struct scf_prog *p, int chan_fd, struct setup_error *e)
+void scf_patch(struct scf_prog *p, int chan_fd, const struct scf_exec *x)
+{
+	patch_one(p->main, p->n_main, chan_fd, x, false);
+	patch_one(p->extra, p->n_extra, chan_fd, x, false);
+}
+
+int scf_load(struct scf_prog *p, int chan_fd, const struct scf_exec *x,
+	     struct setup_error *e)
 {
 	struct sock_fprog main_prog = {.len = p->n_main, .filter = p->main};
 	struct sock_fprog extra_prog = {.len = p->n_extra, .filter = p->extra};
 	int fd;
 
-	patch(p->main, p->n_main, chan_fd, false);
+	scf_patch(p, chan_fd, x);
 	/* The exceptions filter first: the main one may notify on seccomp()
 	 * itself, and nobody would answer yet. Ties between filters go to the
 	 * one loaded last, the main one. */
@@ -419,7 +478,7 @@ int scf_load(struct scf_prog *p, int chan_fd, struct setup_error *e)
 			 &main_prog);
 	if (fd < 0 && p->listener && errno == EBUSY) {
 		/* another listener above us: fall back to kill */
-		patch(p->main, p->n_main, chan_fd, true);
+		patch_one(p->main, p->n_main, chan_fd, x, true);
 		fd = sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &main_prog);
 		p->listener = false;
 	}

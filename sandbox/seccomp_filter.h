@@ -13,8 +13,10 @@
  * notification listener; the exceptions filter never notifies.
  *
  * The payload's own last calls are allowed by conditions only it can meet:
- * sendmsg and sendto on the channel (fd patched in at load), execve of
- * exactly its exec_path/argv/envp pointers, exit_group. */
+ * sendmsg and sendto on the channel, execve of exactly its
+ * exec_path/argv/envp pointers, exit_group. The program holds placeholders
+ * for these values, which the payload patches in at load (scf_patch), so a
+ * compiled program depends on the policy alone. */
 #pragma once
 
 #include <linux/filter.h>
@@ -44,13 +46,17 @@ struct scf_exec {
 	char *const *envp;
 };
 
+/* true when the kernel has SECCOMP_RET_USER_NOTIF (Linux 5.0). */
+bool scf_user_notif(void);
+
 /* Compiles sc (finalized, enabled) into *ret (scf_prog_free). NOTIFY
- * becomes KILL where the kernel lacks SECCOMP_RET_USER_NOTIF. Returns 0, or
+ * becomes KILL unless notify (pass scf_user_notif()). Returns 0, or
  * -EINVAL (a rule that cannot be expressed: conditions that would relax an
- * unconditional rule of the same call, NOTIFY as an exception), -ENOMEM, or
- * a libseccomp error, with err naming the rule and the syscall. */
-int scf_compile(const Sbx__Seccomp *sc, const struct scf_exec *x,
-		    struct scf_prog *ret, struct sbx_error *err);
+ * unconditional rule of the same call, NOTIFY as an exception, a value
+ * that is one of the placeholders), -ENOMEM, or a libseccomp error, with
+ * err naming the rule and the syscall. */
+int scf_compile(const Sbx__Seccomp *sc, bool notify, struct scf_prog *ret,
+		struct sbx_error *err);
 
 void scf_prog_free(struct scf_prog *p);
 
@@ -79,12 +85,17 @@ int scf_shared_publish(struct scf_shared *s, const struct scf_prog *compiled);
 /* Unmaps it; NULL is fine. */
 void scf_shared_free(struct scf_shared *s);
 
-/* Payload: loads p (patching the channel's fd number into its private copy)
+/* Patches the channel's fd number and x's pointers into p's placeholders
+ * (once: the placeholders are gone afterwards). */
+void scf_patch(struct scf_prog *p, int chan_fd, const struct scf_exec *x);
+
+/* Payload: patches p in place for the exec it will make with x, loads it
  * and sends the listener, if any, to the broker over chan_fd. Where the
  * kernel refuses a second listener in the hierarchy (EBUSY: sbx inside a
  * supervisor that notifies), NOTIFY turns into KILL. Returns 0 or
  * -errno with *e filled (STEP_SECCOMP). */
-int scf_load(struct scf_prog *p, int chan_fd, struct setup_error *e);
+int scf_load(struct scf_prog *p, int chan_fd, const struct scf_exec *x,
+	     struct setup_error *e);
 
 /* "KILL_PROCESS" ... for a BPF return value's action (tests, messages). */
 const char *scf_ret_name(uint32_t ret);

@@ -25,6 +25,9 @@
 
 #include "builtin.h"
 #include "channel.h"
+#include "cleanup.h"
+#include "cli.h"
+#include "filter-prebuilt.h"
 #include "policy.h"
 #include "seccomp_filter.h"
 #include "syscall_groups.h"
@@ -343,8 +346,9 @@ static void compile_builtin(const char *name, struct scf_prog *ret)
 	struct sbx_error err = {0};
 	Sbx__Policy *p = load_final(name);
 
-	if (scf_compile(p->seccomp, &no_exec, ret, &err) < 0)
+	if (scf_compile(p->seccomp, scf_user_notif(), ret, &err) < 0)
 		fail_msg("%s: %s", name, err.msg);
+	scf_patch(ret, 3, &no_exec);
 	policy_free(p);
 }
 
@@ -478,7 +482,7 @@ static void test_load_cost(void **state)
 			p.listener = false; /* nobody would answer */
 			prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 			clock_gettime(CLOCK_MONOTONIC, &a);
-			if (scf_load(&p, -1, &e) < 0)
+			if (scf_load(&p, -1, &no_exec, &e) < 0)
 				_exit(1);
 			clock_gettime(CLOCK_MONOTONIC, &b);
 			us = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000 +
@@ -508,10 +512,112 @@ static void test_relaxing_condition_rejected(void **state)
 		"EQ value: 1 } } }\n", &err);
 
 	assert_non_null(p);
-	assert_int_equal(scf_compile(p->seccomp, &no_exec, &prog, &err), -EINVAL);
+	assert_int_equal(scf_compile(p->seccomp, true, &prog, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "seccomp.rules[1]: ioctl: a condition "
 				       "with action allow cannot refine"));
 	policy_free(p);
+}
+
+/* A rule's constant equal to a placeholder would be patched with the
+ * payload's values: refused, in either half of the 64-bit value. */
+static void test_placeholder_values_rejected(void **state)
+{
+	const uint64_t reserved[] = {0x7b5bc0de, 0x7b5bc0e4ULL << 32,
+				0x100000000ULL | 0x7b5bc0e6};
+
+	for (size_t i = 0; i < ARRAY_SIZE(reserved); i++) {
+		struct sbx_error err = {0};
+		struct scf_prog prog;
+		char text[256];
+		snprintf(text, sizeof(text), "seccomp { rules { action: ERRNO "
+			 "syscalls: \"ioctl\" args { index: 1 op: EQ value: "
+			 "%llu } } }\n", (unsigned long long)reserved[i]);
+		Sbx__Policy *p = parse_final(text, &err);
+		assert_non_null(p);
+		assert_int_equal(scf_compile(p->seccomp, true, &prog, &err),
+				 -EINVAL);
+		assert_non_null(strstr(err.msg, "is reserved by sbx"));
+		policy_free(p);
+	}
+}
+
+/* The payload's execve passes only with exactly its three pointers, which
+ * it patches in: both halves of each count. */
+static void test_exec_placeholders(void **state)
+{
+#if defined(__x86_64__)
+	const uint64_t path = 0x1122334455667788ULL, argv = 0x99aabbccddeeff00ULL,
+		       envp = 0x0123456789abcdefULL;
+	struct scf_exec x = {(const char *)(uintptr_t)path,
+			     (char *const *)(uintptr_t)argv,
+			     (char *const *)(uintptr_t)envp};
+	Sbx__Policy *p = load_final("strict");
+	struct sbx_error err = {0};
+	struct scf_prog prog;
+
+	assert_int_equal(scf_compile(p->seccomp, true, &prog, &err), 0);
+	assert_true(REFUSED(verdict(&prog, NATIVE, NR("execve"), path, argv,
+				    envp)));
+	scf_patch(&prog, 7, &x);
+	assert_int_equal(verdict(&prog, NATIVE, NR("execve"), path, argv, envp),
+			 SECCOMP_RET_ALLOW);
+	assert_true(REFUSED(verdict(&prog, NATIVE, NR("execve"), path ^ 1ULL << 40,
+				    argv, envp)));
+	assert_true(REFUSED(verdict(&prog, NATIVE, NR("execve"), path, argv ^ 1,
+				    envp)));
+	assert_true(REFUSED(verdict(&prog, NATIVE, NR("execve"), path, argv,
+				    envp ^ 1ULL << 33)));
+	assert_int_equal(verdict(&prog, NATIVE, NR("sendmsg"), 7, 0, 0),
+			 SECCOMP_RET_ALLOW);
+	assert_true(REFUSED(verdict(&prog, NATIVE, NR("sendmsg"), 8, 0, 0)));
+	scf_prog_free(&prog);
+	policy_free(p);
+#else
+	skip();
+#endif
+}
+
+static bool same_prog(const struct scf_prog *a, const struct scf_prebuilt *b)
+{
+	return a->n_main == b->n_main && a->n_extra == b->n_extra &&
+	       a->listener == b->listener &&
+	       !memcmp(a->main, b->main, a->n_main * sizeof(*a->main)) &&
+	       (!a->n_extra ||
+		!memcmp(a->extra, b->extra, a->n_extra * sizeof(*a->extra)));
+}
+
+/* Each built-in's program compiled with sbx is found through the policy a
+ * run builds (the command line's path) and is what compiling now gives;
+ * any change to the seccomp section misses it, other overrides do not. */
+static void test_prebuilt_builtins(void **state)
+{
+	const char *names[] = {"strict", "judge", "build"};
+
+	assert_int_equal(scf_prebuilt_count, ARRAY_SIZE(names));
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		struct sbx_error err = {0};
+		struct scf_prog prog;
+		Sbx__Policy *p = NULL;
+		const struct scf_prebuilt *pb;
+
+		assert_int_equal(cli_build_policy(names[i], NULL, &p, &err), 0);
+		pb = scf_prebuilt_find(p->seccomp);
+		assert_non_null(pb);
+		assert_string_equal(pb->policy, names[i]);
+		assert_int_equal(scf_compile(p->seccomp, true, &prog, &err), 0);
+		assert_true(same_prog(&prog, pb));
+		scf_prog_free(&prog);
+
+		p->limits->has_memory_bytes = true;
+		p->limits->memory_bytes = 12345678;
+		assert_ptr_equal(scf_prebuilt_find(p->seccomp), pb);
+		p->seccomp->allow_foreign_abis = !p->seccomp->allow_foreign_abis;
+		assert_null(scf_prebuilt_find(p->seccomp));
+		p->seccomp->allow_foreign_abis = !p->seccomp->allow_foreign_abis;
+		p->seccomp->rules[0]->action = SBX__SECCOMP__ACTION__LOG;
+		assert_null(scf_prebuilt_find(p->seccomp));
+		policy_free(p);
+	}
 }
 
 static void test_listener_over_channel(void **state)
@@ -570,6 +676,9 @@ int main(void)
 		cmocka_unit_test(test_compile_cost),
 		cmocka_unit_test(test_load_cost),
 		cmocka_unit_test(test_relaxing_condition_rejected),
+		cmocka_unit_test(test_placeholder_values_rejected),
+		cmocka_unit_test(test_exec_placeholders),
+		cmocka_unit_test(test_prebuilt_builtins),
 		cmocka_unit_test(test_listener_over_channel),
 		cmocka_unit_test(test_print),
 	};
