@@ -68,6 +68,19 @@ static void controllers_from_options(const char *opts, char *out, size_t size)
 	}
 }
 
+/* A copy of s[0..len) in the pool, or NULL when it is full. */
+static const char *pool_add(struct cgp_mounts *out, const char *s, size_t len)
+{
+	char *p = out->pool + out->used;
+
+	if (len >= sizeof(out->pool) - out->used)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	out->used += len + 1;
+	return p;
+}
+
 static bool same_hierarchy(const struct cgp_mounts *out, int version,
 			   const char *ctrls)
 {
@@ -104,15 +117,18 @@ static int parse_mount_line(const char *line, struct cgp_mounts *out)
 	if (!version || out->n >= CGP_MAX_MOUNTS)
 		return 0;
 	struct cgp_mount *m = &out->m[out->n];
-	memset(m, 0, sizeof(*m));
 	m->version = version;
+	m->controllers[0] = '\0';
 	if (version == 1)
 		controllers_from_options(opts, m->controllers,
 					 sizeof(m->controllers));
 	if (same_hierarchy(out, version, m->controllers))
 		return 0;
-	snprintf(m->root, sizeof(m->root), "%s", f[3]);
-	snprintf(m->mountpoint, sizeof(m->mountpoint), "%s", f[4]);
+	m->root = pool_add(out, f[3], strlen(f[3]));
+	m->mountpoint = pool_add(out, f[4], strlen(f[4]));
+	m->caller = "";
+	if (!m->root || !m->mountpoint)
+		return -E2BIG;
 	out->n++;
 	return 0;
 }
@@ -120,6 +136,7 @@ static int parse_mount_line(const char *line, struct cgp_mounts *out)
 int cgp_parse_mountinfo(const char *text, struct cgp_mounts *out)
 {
 	out->n = 0;
+	out->used = 0;
 	for (const char *line = text; line && *line;) {
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
@@ -129,8 +146,9 @@ int cgp_parse_mountinfo(const char *text, struct cgp_mounts *out)
 			return -EINVAL;
 		memcpy(buf, line, len);
 		buf[len] = '\0';
-		if (len && parse_mount_line(buf, out) < 0)
-			return -EINVAL;
+		int r = len ? parse_mount_line(buf, out) : 0;
+		if (r < 0)
+			return r;
 		line = nl ? nl + 1 : NULL;
 	}
 	return 0;
@@ -156,10 +174,12 @@ static int parse_cgroup_line(const char *line, size_t len,
 		struct cgp_mount *m = &out->m[i];
 		bool match = clen == 0 ? m->version == 2 :
 			     m->version == 1 && !strcmp(m->controllers, ctrls);
-		if (match) {
-			memcpy(m->caller, c2 + 1, plen);
-			m->caller[plen] = '\0';
-		}
+		const char *caller;
+		if (!match)
+			continue;
+		if (!(caller = pool_add(out, c2 + 1, plen)))
+			return -E2BIG;
+		m->caller = caller;
 	}
 	return 0;
 }
@@ -170,8 +190,9 @@ int cgp_parse_proc_cgroup(const char *text, struct cgp_mounts *out)
 		const char *nl = strchr(line, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 
-		if (len && parse_cgroup_line(line, len, out) < 0)
-			return -EINVAL;
+		int r = len ? parse_cgroup_line(line, len, out) : 0;
+		if (r < 0)
+			return r;
 		line = nl ? nl + 1 : NULL;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cgroup-parse.h"
@@ -88,6 +89,32 @@ static void test_malformed(void **state)
 	assert_int_equal(cgp_parse_proc_cgroup("1:cpu:\n", &ms), -EINVAL);
 }
 
+/* Paths longer than the pool holds are refused, not cut. */
+static void test_pool_full(void **state)
+{
+	static char mi[16 * 96], cg[16 * 4096 + 64];
+	static struct cgp_mounts ms;
+	size_t a = 0, b = 0;
+
+	for (int i = 0; i < 16; i++) {
+		a += (size_t)snprintf(mi + a, sizeof(mi) - a, "%d 1 0:%d / /cg/c%d "
+				      "rw - cgroup cgroup rw,c%d\n", 30 + i, i,
+				      i, i);
+		b += (size_t)snprintf(cg + b, sizeof(cg) - b, "%d:c%d:/", i + 1, i);
+		memset(cg + b, 'x', 4000);
+		b += 4000;
+		cg[b++] = '\n';
+	}
+	cg[b] = '\0';
+	assert_int_equal(cgp_parse_mountinfo(mi, &ms), 0);
+	assert_int_equal(ms.n, 16);
+	assert_string_equal(ms.m[15].mountpoint, "/cg/c15");
+	assert_string_equal(ms.m[15].caller, "");
+	assert_int_equal(cgp_parse_proc_cgroup(cg, &ms), -E2BIG);
+	/* what fits is whole */
+	assert_int_equal(strlen(ms.m[0].caller), 4001);
+}
+
 static void test_has_controller(void **state)
 {
 	assert_true(cgp_has_controller("cpu,cpuacct", "cpuacct"));
@@ -103,6 +130,7 @@ int main(void)
 		cmocka_unit_test(test_pure_v2),
 		cmocka_unit_test(test_escaped_mountpoint),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_pool_full),
 		cmocka_unit_test(test_has_controller),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
