@@ -40,6 +40,12 @@ LOWER=$(mktemp -d /sbx-itest-lower.XXXXXX) || exit 1
 CLEANUP+=("$LOWER")
 chmod 1777 "$LOWER"
 
+# An empty top-level directory anyone may write: sbx serves it from the
+# write layer without an overlay; writes must behave the same.
+EMPTY_TOP=$(mktemp -d /sbx-itest-empty.XXXXXX) || exit 1
+CLEANUP+=("$EMPTY_TOP")
+chmod 1777 "$EMPTY_TOP"
+
 # The probe where every root shows it (a lower-layer directory).
 mkdir -m 755 "$LOWER/bin" && cp "$PROBE" "$LOWER/bin/probe"
 VISIBLE_PROBE=$LOWER/bin/probe
@@ -122,6 +128,12 @@ for mode in $MODES; do
 		[ ! -e /tmp/inside ]
 	held_by_kernel "$mode" "lower-layer write gone in the next sandbox" \
 		read "$LOWER/inside"
+	run_probe "$mode" create "$EMPTY_TOP/inside" "written inside"
+	check "[$mode] write to an empty top-level directory works inside" \
+		[ "$RC" = 0 ]
+	check "[$mode] ... and never reached the host" [ -z "$(ls -A "$EMPTY_TOP")" ]
+	held_by_kernel "$mode" "empty top-level directory's write gone in the next sandbox" \
+		read "$EMPTY_TOP/inside"
 	held_by_kernel "$mode" "/tmp write gone in the next sandbox" read /tmp/inside
 
 	# A read-only root (the probe from a visible directory, see below).
