@@ -97,6 +97,7 @@ static __attribute__((noreturn)) void command(struct entry *x)
 		if ((r = scf_compile(cfg->policy->seccomp, scf_user_notif(),
 				     &filter, &err)) < 0)
 			fail(cfg->chan_fd, STEP_SECCOMP, -r, err.msg);
+		(void)scf_merge(&filter);
 		cfg->seccomp = &filter;
 	}
 	payload_exec(cfg);

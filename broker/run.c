@@ -121,6 +121,8 @@ static int publish_filter(const struct sandbox_config *cfg,
 	}
 	if ((r = scf_compile(cfg->policy->seccomp, notify, &prog, err)) < 0)
 		return r;
+	/* unmerged, the two filters are loaded stacked: the same answers */
+	(void)scf_merge(&prog);
 	if (scf_shared_publish(shared, &prog) < 0)
 		return sbx_err(err, -E2BIG, "seccomp filter too large");
 	res->seccomp_compile_usec = prog.compile_usec;

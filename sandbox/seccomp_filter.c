@@ -356,6 +356,44 @@ out:
 	return r;
 }
 
+/* Why the merged program answers as the stacked pair would: the kernel
+ * keeps the most severe answer of the two, and place() puts a rule in the
+ * exceptions filter only when it is more severe than the unconditional
+ * rule the main filter has for that call, the only answer the main filter
+ * can give it. So an exception that matches decides alone, and where none
+ * matches (the exceptions filter's ALLOW, including for foreign
+ * architectures) the main filter decides. */
+int scf_merge(struct scf_prog *p)
+{
+	unsigned n = p->n_extra, total = (unsigned)p->n_extra + p->n_main;
+	struct sock_filter *m;
+
+	if (!n)
+		return 0;
+	if (total > BPF_MAXINSNS)
+		return -E2BIG;
+	for (unsigned i = 0; i < n; i++)
+		if (BPF_CLASS(p->extra[i].code) == BPF_RET &&
+		    p->extra[i].code != (BPF_RET | BPF_K))
+			return -EINVAL;
+	if (!(m = malloc(total * sizeof(*m))))
+		return -ENOMEM;
+	memcpy(m, p->extra, n * sizeof(*m));
+	memcpy(m + n, p->main, p->n_main * sizeof(*m));
+	/* every ALLOW of the exceptions jumps to the main program's start */
+	for (unsigned i = 0; i < n; i++)
+		if (m[i].code == (BPF_RET | BPF_K) && m[i].k == SECCOMP_RET_ALLOW)
+			m[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA,
+							    n - 1 - i, 0, 0);
+	free(p->main);
+	free(p->extra);
+	p->main = m;
+	p->n_main = (unsigned short)total;
+	p->extra = NULL;
+	p->n_extra = 0;
+	return 0;
+}
+
 struct scf_shared *scf_shared_new(void)
 {
 	void *m = mmap(NULL, sizeof(struct scf_shared), PROT_READ | PROT_WRITE,

@@ -5,12 +5,14 @@
  * calls libseccomp: it only patches the program (the channel's fd number)
  * and calls seccomp(2).
  *
- * A policy becomes up to two stacked filters. The kernel runs every filter
- * and keeps the most severe answer (kill > errno > notify > log > allow), so
- * a second "exceptions" filter (default allow) can refuse some argument
- * values of a call the main filter allows outright (ioctl TIOCSTI), which a
- * single libseccomp filter cannot express. The main filter carries the
- * notification listener; the exceptions filter never notifies.
+ * A policy becomes up to two filters. A second "exceptions" filter (default
+ * allow) refuses some argument values of a call the main filter allows
+ * outright (ioctl TIOCSTI), which a single libseccomp filter cannot
+ * express; scf_merge() then folds it into the main one, which carries the
+ * notification listener (the exceptions never notify). Were the merge
+ * impossible, both are loaded and stacked: the kernel runs every filter and
+ * keeps the most severe answer (kill > errno > notify > log > allow), which
+ * is what the merged program answers.
  *
  * The payload's own last calls are allowed by conditions only it can meet:
  * sendmsg and sendto on the channel, execve of exactly its
@@ -57,6 +59,13 @@ bool scf_user_notif(void);
  * err naming the rule and the syscall. */
 int scf_compile(const Sbx__Seccomp *sc, bool notify, struct scf_prog *ret,
 		struct sbx_error *err);
+
+/* Folds the exceptions filter into the main one: the exceptions first,
+ * each of their ALLOWs a jump to the main program, so the payload loads
+ * (and the kernel checks, JIT-compiles and runs on every call) one program
+ * instead of two, with the same answers. Returns 0 (also when there is
+ * nothing to fold), or -E2BIG / -EINVAL / -ENOMEM leaving p as it was. */
+int scf_merge(struct scf_prog *p);
 
 void scf_prog_free(struct scf_prog *p);
 

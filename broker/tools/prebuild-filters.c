@@ -46,6 +46,7 @@ static int write_one(FILE *f, size_t i, char *entry, size_t size)
 		r = -1;
 		goto out;
 	}
+	(void)scf_merge(&prog); /* as a run would */
 	len = protobuf_c_message_get_packed_size(&p->seccomp->base);
 	if (!(key = malloc(len ? len : 1))) {
 		r = -1;

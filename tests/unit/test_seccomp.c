@@ -577,6 +577,56 @@ static void test_exec_placeholders(void **state)
 #endif
 }
 
+/* The merged program answers every call as the stacked pair does: every
+ * syscall number of the native and the x32 ABI, i386's, and argument
+ * values that rules of the built-ins test (the TIOCSTI/TIOCLINUX
+ * exceptions, clone's namespace flags, socket families). */
+static void test_merge_answers_as_stacked(void **state)
+{
+#if defined(__x86_64__)
+	const char *names[] = {"strict", "judge", "build"};
+	const uint64_t v[] = {0, 1, 2, 10, 0x11, 0x5412, 0x541c, 0x5401,
+			      0xffffffff00005412ULL, 0x10000011, 0x3d0f00,
+			      0x7fffffffULL << 8};
+	const uint32_t arches[] = {NATIVE, AUDIT_ARCH_I386};
+
+	for (size_t b = 0; b < ARRAY_SIZE(names); b++) {
+		struct scf_prog stacked, merged = {0};
+		compile_builtin(names[b], &stacked);
+		assert_true(stacked.n_extra > 0);
+		merged.n_main = stacked.n_main;
+		merged.n_extra = stacked.n_extra;
+		merged.main = malloc(stacked.n_main * sizeof(*merged.main));
+		merged.extra = malloc(stacked.n_extra * sizeof(*merged.extra));
+		assert_non_null(merged.main);
+		assert_non_null(merged.extra);
+		memcpy(merged.main, stacked.main, stacked.n_main * sizeof(*merged.main));
+		memcpy(merged.extra, stacked.extra,
+		       stacked.n_extra * sizeof(*merged.extra));
+		assert_int_equal(scf_merge(&merged), 0);
+		assert_int_equal(merged.n_extra, 0);
+		assert_int_equal(merged.n_main, stacked.n_main + stacked.n_extra);
+		for (size_t a = 0; a < ARRAY_SIZE(arches); a++)
+			for (int nr = 0; nr < 470; nr++)
+				for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+					for (size_t j = 0; j < ARRAY_SIZE(v); j++) {
+						int n = a == 0 && (i + j) % 5 == 4 ?
+							0x40000000 | nr : nr;
+						assert_int_equal(
+							verdict(&merged, arches[a], n, v[i], v[j], 0),
+							verdict(&stacked, arches[a], n, v[i], v[j], 0));
+					}
+		/* and the exception still holds in the merged program */
+		assert_int_equal(verdict(&merged, NATIVE, NR("ioctl"), 0, 0x5412, 0),
+				 SECCOMP_RET_ERRNO | EPERM);
+		scf_prog_free(&merged);
+		scf_prog_free(&stacked);
+	}
+#else
+	skip();
+#endif
+}
+
 static bool same_prog(const struct scf_prog *a, const struct scf_prebuilt *b)
 {
 	return a->n_main == b->n_main && a->n_extra == b->n_extra &&
@@ -605,6 +655,7 @@ static void test_prebuilt_builtins(void **state)
 		assert_non_null(pb);
 		assert_string_equal(pb->policy, names[i]);
 		assert_int_equal(scf_compile(p->seccomp, true, &prog, &err), 0);
+		assert_int_equal(scf_merge(&prog), 0);
 		assert_true(same_prog(&prog, pb));
 		scf_prog_free(&prog);
 
@@ -678,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_relaxing_condition_rejected),
 		cmocka_unit_test(test_placeholder_values_rejected),
 		cmocka_unit_test(test_exec_placeholders),
+		cmocka_unit_test(test_merge_answers_as_stacked),
 		cmocka_unit_test(test_prebuilt_builtins),
 		cmocka_unit_test(test_listener_over_channel),
 		cmocka_unit_test(test_print),
