@@ -67,15 +67,12 @@ int cgf_read_u64(int dirfd, const char *name, uint64_t *ret)
 	return errno || end == buf ? -EINVAL : 0;
 }
 
-int cgf_read_key(int dirfd, const char *name, const char *key, uint64_t *ret)
+/* The value of key in flat-keyed text, or -ENOENT. */
+static int find_key(const char *text, const char *key, uint64_t *ret)
 {
-	char buf[4096];
 	size_t klen = strlen(key);
-	int r = cgf_read(dirfd, name, buf, sizeof(buf));
 
-	if (r < 0)
-		return r;
-	for (char *line = buf; line && *line;) {
+	for (const char *line = text; line && *line;) {
 		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
 			*ret = strtoull(line + klen + 1, NULL, 10);
 			return 0;
@@ -84,6 +81,22 @@ int cgf_read_key(int dirfd, const char *name, const char *key, uint64_t *ret)
 		line = line ? line + 1 : NULL;
 	}
 	return -ENOENT;
+}
+
+int cgf_read_keys(int dirfd, const char *name, size_t n,
+		  const char *const keys[], uint64_t *const vals[])
+{
+	char buf[4096];
+	int r = cgf_read(dirfd, name, buf, sizeof(buf));
+
+	for (size_t i = 0; r >= 0 && i < n; i++)
+		r = find_key(buf, keys[i], vals[i]);
+	return r < 0 ? r : 0;
+}
+
+int cgf_read_key(int dirfd, const char *name, const char *key, uint64_t *ret)
+{
+	return cgf_read_keys(dirfd, name, 1, &key, &ret);
 }
 
 int cgf_read_cpu_usec(int dirfd, int version, uint64_t *ret)

@@ -21,6 +21,11 @@ int cgf_read_u64(int dirfd, const char *name, uint64_t *ret);
  * Returns 0 or -ENOENT / -errno. */
 int cgf_read_key(int dirfd, const char *name, const char *key, uint64_t *ret);
 
+/* The same for n keys from one read of the file (values of one moment).
+ * Returns 0, or -ENOENT when any is missing, or -errno. */
+int cgf_read_keys(int dirfd, const char *name, size_t n,
+		  const char *const keys[], uint64_t *const vals[]);
+
 /* CPU time used so far by the group dirfd: v2 cpu.stat usage_usec, v1
  * cpuacct.usage; version 0 when unknown: whichever the group has. Returns 0
  * or -errno. */

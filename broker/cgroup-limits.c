@@ -244,9 +244,11 @@ static void cpu_stats(struct cg_dir *d, struct cg_stats *s)
 	uint64_t u, sy;
 
 	if (d->version == 2) {
-		s->has_cpu = cgf_read_key(d->fd, "cpu.stat", "usage_usec", &s->cpu_usec) == 0 &&
-			     cgf_read_key(d->fd, "cpu.stat", "user_usec", &s->user_usec) == 0 &&
-			     cgf_read_key(d->fd, "cpu.stat", "system_usec", &s->sys_usec) == 0;
+		static const char *const keys[] = {"usage_usec", "user_usec",
+						   "system_usec"};
+		uint64_t *const vals[] = {&s->cpu_usec, &s->user_usec,
+					  &s->sys_usec};
+		s->has_cpu = cgf_read_keys(d->fd, "cpu.stat", 3, keys, vals) == 0;
 		return;
 	}
 	if (cgf_read_u64(d->fd, "cpuacct.usage", &s->cpu_usec) < 0 ||
