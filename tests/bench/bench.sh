@@ -6,7 +6,9 @@
 # The commands run in turn, round after round (tests/bench/interleave.c),
 # so a drift in the machine's speed slows all of them alike; with
 # BENCH_TOOL=hyperfine they run through hyperfine instead, one command's
-# samples after the other's.
+# samples after the other's. With BENCH_ALL_GONE=1 (interleaved only) a run
+# ends when every process the command started is gone, not when the
+# command exits (bubblewrap's monitor exits before its sandbox's init).
 #
 #   tests/bench/bench.sh [RUNS]   (SBX=path/to/sbx, default build/broker/sbx;
 #                                  INTERLEAVE=path, default
@@ -69,7 +71,8 @@ samples() {
 		read -ra words <<<"$c"
 		args+=("${words[@]}")
 	done
-	as "$who" "$work/interleave" "$runs" "${args[@]}"
+	as "$who" "$work/interleave" ${BENCH_ALL_GONE:+--all-gone} "$runs" \
+		"${args[@]}"
 }
 
 # Prints a table of medians with ratios against unshare.
