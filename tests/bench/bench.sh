@@ -12,13 +12,20 @@
 #
 #   tests/bench/bench.sh [RUNS]   (SBX=path/to/sbx, default build/broker/sbx;
 #                                  INTERLEAVE=path, default
-#                                  build/tests/sbx-bench-interleave)
+#                                  build/tests/sbx-bench-interleave;
+#                                  LIBRARY=path, default
+#                                  build/tests/sbx-bench-library)
+#
+# A last line per mode, when the library harness is built: the same run
+# through sbx_run() in a loop inside one process (tests/bench/library.c),
+# what a judge that embeds sbx pays per run, measured right after.
 set -euo pipefail
 
 runs=${1:-300}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 sbx=${SBX:-$top/build/broker/sbx}
 harness=${INTERLEAVE:-$top/build/tests/sbx-bench-interleave}
+library=${LIBRARY:-$top/build/tests/sbx-bench-library}
 tool=${BENCH_TOOL:-interleave}
 user=${SBX_BENCH_USER:-sbx-bench}
 
@@ -35,6 +42,7 @@ trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 cp "$sbx" "$work/sbx"
 cp "$harness" "$work/interleave" 2>/dev/null || true
+cp "$library" "$work/library" 2>/dev/null || true
 
 cmds=(
 	"$work/sbx --policy strict /bin/true"
@@ -73,6 +81,9 @@ samples() {
 	done
 	as "$who" "$work/interleave" ${BENCH_ALL_GONE:+--all-gone} "$runs" \
 		"${args[@]}"
+	if [ -x "$work/library" ]; then
+		as "$who" "$work/library" "$runs" strict /bin/true
+	fi
 }
 
 # Prints a table of medians with ratios against unshare.
