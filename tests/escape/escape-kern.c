@@ -1,12 +1,15 @@
 /* escape-kern: kernel attack surface the filters must close: the x32 and
  * i386 entry points, io_uring, userfaultfd, bpf, perf_event_open, keyctl
  * and the caller's session keyring, TIOCSTI/TIOCLINUX, hostname and clock
- * changes. See escape.h for the protocol. */
+ * changes, a seccomp filter of one's own. See escape.h for the protocol. */
 #include "escape.h"
 
 #include <linux/bpf.h>
 #include <linux/keyctl.h>
+#include <linux/filter.h>
 #include <linux/perf_event.h>
+#include <linux/seccomp.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -154,6 +157,24 @@ static int a_settime(int argc, char **argv)
 	return held("clock_settime: %s, settimeofday: %s", en(e), en(errno));
 }
 
+/* seccomp-loosen: a filter of one's own that allows everything (the build
+ * policy lets a program add filters) must not loosen the sandbox's: the
+ * kernel keeps the most severe answer of all. unshare(CLONE_NEWUSER) must
+ * still be refused after it. Where seccomp() itself is refused, the
+ * sandbox's filter stopped the attack. */
+static int a_seccomp_loosen(int argc, char **argv)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { 1, &allow };
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return held("seccomp(SECCOMP_SET_MODE_FILTER): %s", en(errno));
+	if (unshare(CLONE_NEWUSER) == 0)
+		return escaped("unshare(CLONE_NEWUSER) after an allow-all filter "
+			       "of our own");
+	return held("allow-all filter added; unshare: %s", en(errno));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct esc_attack t[] = {
@@ -167,6 +188,7 @@ int main(int argc, char **argv)
 		{ "tiocsti", a_tiocsti, 0 },
 		{ "hostname", a_hostname, 1 },
 		{ "settime", a_settime, 0 },
+		{ "seccomp-loosen", a_seccomp_loosen, 0 },
 		{ NULL, NULL, 0 },
 	};
 	return esc_main(t, argc, argv);

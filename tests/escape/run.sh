@@ -323,6 +323,7 @@ for mode in $MODES; do
 		A perf attack "$D/escape-kern" perf
 		A hostname attack "$D/escape-kern" hostname pwned.example
 		A settime attack "$D/escape-kern" settime
+		A seccomp-loosen attack "$D/escape-kern" seccomp-loosen
 		if want keyring; then
 			WRAP=("$D/escape-host" with-key "$TOKEN" --)
 			A keyring attack "$D/escape-kern" keyring "$TOKEN"
