@@ -6,23 +6,16 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "pb-util.h"
 
 const struct scf_prebuilt *scf_prebuilt_find(const Sbx__Seccomp *sc)
 {
-	size_t len = protobuf_c_message_get_packed_size(&sc->base);
-	_cleanup_free_ uint8_t *buf = NULL;
+	size_t len;
+	_cleanup_free_ uint8_t *buf = pb_pack(&sc->base, &len);
 
-	for (size_t i = 0; i < scf_prebuilt_count; i++) {
+	for (size_t i = 0; buf && i < scf_prebuilt_count; i++) {
 		const struct scf_prebuilt *pb = &scf_prebuilt_table[i];
-		if (pb->key_len != len)
-			continue;
-		if (!buf) {
-			/* an empty section packs to nothing */
-			if (!(buf = malloc(len ? len : 1)))
-				return NULL;
-			protobuf_c_message_pack(&sc->base, buf);
-		}
-		if (memcmp(buf, pb->key, len) == 0)
+		if (pb->key_len == len && memcmp(buf, pb->key, len) == 0)
 			return pb;
 	}
 	return NULL;

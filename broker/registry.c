@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "pb-util.h"
 #include "syscalls.h"
 
 #define RECORD_MAX (1 << 20)
@@ -125,14 +126,13 @@ int registry_add(const Sbx__RunRecord *rec, struct sbx_error *err)
 	_cleanup_close_ int dir = open_dir(true, err);
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ uint8_t *buf = NULL;
-	size_t len = sbx__run_record__get_packed_size(rec);
+	size_t len;
 	char tmp[REGISTRY_ID_LEN + 8];
 
 	if (dir < 0)
 		return dir;
-	if (!(buf = malloc(len ? len : 1)))
+	if (!(buf = pb_pack(&rec->base, &len)))
 		return sbx_err(err, -ENOMEM, "registry: out of memory");
-	sbx__run_record__pack(rec, buf);
 	snprintf(tmp, sizeof(tmp), ".%s.tmp", rec->id);
 	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)

@@ -2,6 +2,17 @@
 #include "pb-util.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+
+uint8_t *pb_pack(const ProtobufCMessage *m, size_t *len)
+{
+	uint8_t *buf;
+
+	*len = protobuf_c_message_get_packed_size(m);
+	if ((buf = malloc(*len ? *len : 1)))
+		protobuf_c_message_pack(m, buf);
+	return buf;
+}
 
 size_t pb_value_size(ProtobufCType type)
 {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "builtin.h"
+#include "pb-util.h"
 #include "policy.h"
 #include "seccomp_filter.h"
 
@@ -47,21 +48,19 @@ static int write_one(FILE *f, size_t i, char *entry, size_t size)
 		goto out;
 	}
 	(void)scf_merge(&prog); /* as a run would */
-	len = protobuf_c_message_get_packed_size(&p->seccomp->base);
-	if (!(key = malloc(len ? len : 1))) {
+	if (!(key = pb_pack(&p->seccomp->base, &len))) {
 		r = -1;
 		goto out;
 	}
-	protobuf_c_message_pack(&p->seccomp->base, key);
 	fprintf(f, "\n/* %s */\nstatic const uint8_t key_%zu[] = {", name, i);
 	for (size_t k = 0; k < len; k++)
 		fprintf(f, "%s0x%02x,", k % 12 ? " " : "\n\t", key[k]);
 	fprintf(f, "\n};\n");
 	write_insns(f, "main", i, prog.main, prog.n_main);
-	if (prog.n_extra)
+	if (prog.n_extra) {
 		write_insns(f, "extra", i, prog.extra, prog.n_extra);
-	if (prog.n_extra)
 		snprintf(extra, sizeof(extra), "extra_%zu", i);
+	}
 	snprintf(entry, size, "\t{\"%s\", key_%zu, %zu, main_%zu, %u, %s, "
 		 "%u, %s},\n", name, i, len, i, prog.n_main, extra,
 		 prog.n_extra, prog.listener ? "true" : "false");

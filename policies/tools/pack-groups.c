@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pb-util.h"
 #include "sbx.pb-c.h"
 #include "textformat.h"
 
@@ -70,10 +71,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
-	size_t n = protobuf_c_message_get_packed_size(m);
-	uint8_t *out = malloc(n ? n : 1);
-	if (!out || protobuf_c_message_pack(m, out) != n ||
-	    write_c(argv[2], argv[1], out, n) != 0) {
+	size_t n;
+	uint8_t *out = pb_pack(m, &n);
+	if (!out || write_c(argv[2], argv[1], out, n) != 0) {
 		fprintf(stderr, "%s: cannot write\n", argv[2]);
 		return 1;
 	}

@@ -26,23 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
+
 #define WARMUP 20
 #define MAX_CMDS 16
-
-static double now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /* Runs argv once; returns its duration in ms, or -1 if it failed. */
 static double run_once(char **argv, int devnull, bool all_gone)

@@ -14,26 +14,12 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench-util.h"
 #include "cli.h"
 #include "policy.h"
 #include "sbx.h"
 
 #define WARMUP 20
-
-static double now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int open_fds(void)
 {
