@@ -241,6 +241,22 @@ static void pty_finishp(struct pty *p)
 	pty_finish(p);
 }
 
+/* Without a PID namespace, killing PID 1 no longer kills the run's other
+ * processes: only the v2 group's cgroup.kill reaches them all, also when a
+ * limit kills PID 1 before it could kill them itself. */
+static int check_containable(const struct sandbox_config *cfg,
+			     const struct cgroup *cg, struct sbx_error *err)
+{
+	if ((cfg->ns_flags & CLONE_NEWPID) || cg_clone_fd(cg) >= 0)
+		return 0;
+	sbx_err(err, -EOPNOTSUPP, "namespaces.pid is off and this run has no "
+		"cgroup v2 group to stop its processes with: one could outlive "
+		"the run");
+	sbx_err_hint(err, "keep the pid namespace, or run sbx where a cgroup "
+		     "v2 subtree is delegated to you");
+	return -EOPNOTSUPP;
+}
+
 static int run_sandbox(struct sandbox_config *cfg,
 		       const struct sbx_run_opts *opts, struct sbx_result *res,
 		       uint64_t *t, struct sbx_error *err)
@@ -263,6 +279,8 @@ static int run_sandbox(struct sandbox_config *cfg,
 	r = cg_create(p, p->cgroup ? p->cgroup->parent : NULL, &cg, res->note,
 		      sizeof(res->note), err);
 	if (r < 0)
+		return r;
+	if ((r = check_containable(cfg, cg, err)) < 0)
 		return r;
 	cfg->cgroup_limits = cg != NULL;
 	cfg->cgroup_join = cg_join_pending(cg);

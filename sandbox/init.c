@@ -9,11 +9,14 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "channel.h"
+#include "cleanup.h"
 #include "payload.h"
 
 static uint64_t tv_usec(struct timeval tv)
@@ -93,10 +96,58 @@ static bool reap(pid_t payload, int *status)
 	return done;
 }
 
+/* Our children now, as the kernel lists them: every descendant is one
+ * once its parent died, since we are a subreaper. */
+static size_t read_children(pid_t *out, size_t max)
+{
+	char path[64], buf[4096];
+	size_t n = 0;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	len = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	for (char *p = buf, *end; n < max; p = end) {
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		out[n++] = (pid_t)v;
+	}
+	return n;
+}
+
+/* Without a PID namespace of our own, kill(-1) would reach every process
+ * the caller may signal on the host. Kill our children instead, reaping
+ * one at a time: a dying child's own children become ours (subreaper) and
+ * are killed on the next round, until none is left. */
+static void kill_descendants(void)
+{
+	pid_t kids[256];
+
+	for (;;) {
+		size_t n = read_children(kids, ARRAY_SIZE(kids));
+		for (size_t i = 0; i < n; i++)
+			kill(kids[i], SIGKILL);
+		if (waitpid(-1, NULL, 0) < 0 && errno == ECHILD)
+			return;
+	}
+}
+
 /* The payload is gone: so must everything it left behind, and it must be
- * reaped so its CPU time is counted in RUSAGE_CHILDREN. */
+ * reaped so its CPU time is counted in RUSAGE_CHILDREN. As the init of a
+ * PID namespace, kill(-1) reaches exactly the namespace's processes. */
 static void kill_and_reap_rest(void)
 {
+	if (getpid() != 1) {
+		kill_descendants();
+		return;
+	}
 	kill(-1, SIGKILL);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
@@ -125,6 +176,12 @@ void init_run(const struct sandbox_config *cfg,
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	/* without a PID namespace, orphans must still come to us */
+	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		chan_send_error(cfg->chan_fd, STEP_FORK, errno,
+				"PR_SET_CHILD_SUBREAPER");
+		_exit(125);
+	}
 
 	payload = fork();
 	if (payload < 0) {

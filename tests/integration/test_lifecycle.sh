@@ -122,6 +122,36 @@ for mode in $MODES; do
 	kill -KILL "$BG"
 	wait "$BG" 2>/dev/null
 	no_leftover_processes "$mode" "nothing survives SIGKILL of sbx"
+
+	# Without a PID namespace, PID 1's kill(-1) would reach every host
+	# process of its uid: as root, the uid every other root-started
+	# sandbox runs as. Such a neighbour must survive the run, and the
+	# run's own children must not. Refusing is the other right answer,
+	# where no v2 group can stop the run's processes.
+	nopid=$(test_policy "nopid-$mode" 'namespaces { pid: false }')
+	uid=$ITEST_UID
+	[ "$mode" = root ] && uid=$(root_map_range | cut -d' ' -f1)
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+			sleep 300 >/dev/null 2>&1 &
+	else
+		sleep 300 >/dev/null 2>&1 &
+	fi
+	neighbour=$!
+	CLEANUP_PIDS+=("$neighbour")
+	run_sbx "$mode" --policy "$nopid" -- /bin/sh -c \
+		"'$VPROBE' sleep 100 & '$VPROBE' orphan; exit 3"
+	if [ "$RC" = 125 ] && grep -q 'namespaces.pid is off' <<<"$ERR"; then
+		ok "[$mode] no pid namespace, no v2 group: refused"
+	else
+		check "[$mode] no pid namespace: the payload's exit code (got $RC)" \
+			[ "$RC" = 3 ]
+	fi
+	check "[$mode] no pid namespace: a neighbour of the same uid survives" \
+		kill -0 "$neighbour"
+	kill "$neighbour" 2>/dev/null
+	wait "$neighbour" 2>/dev/null
+	no_leftover_processes "$mode" "no pid namespace: nothing of the run survives"
 done
 
 itest_done
