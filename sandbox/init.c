@@ -113,9 +113,11 @@ static size_t read_children(pid_t *out, size_t max)
 	if (len <= 0)
 		return 0;
 	buf[len] = '\0';
+	/* each pid ends in a space: a number cut short by a full buffer
+	 * would be another process's pid */
 	for (char *p = buf, *end; n < max; p = end) {
 		long v = strtol(p, &end, 10);
-		if (end == p)
+		if (end == p || *end != ' ')
 			break;
 		out[n++] = (pid_t)v;
 	}
