@@ -84,10 +84,21 @@ static bool permission_error(int r)
 	return r == -EACCES || r == -EPERM || r == -EROFS || r == -EBUSY;
 }
 
+/* Whether a group may have child groups: a kernfs directory's link count
+ * is 2 plus its subdirectories. One stat instead of reading a directory of
+ * a few dozen control files, in every hierarchy, on every run. */
+static bool has_children(int dirfd, const char *path)
+{
+	struct stat st;
+
+	return fstatat(dirfd, path, &st, *path ? 0 : AT_EMPTY_PATH) < 0 ||
+	       st.st_nlink > 2;
+}
+
 /* Removes groups left by brokers that no longer exist. */
 static void remove_stale(int parent_fd)
 {
-	int fd = dup(parent_fd);
+	int fd = has_children(parent_fd, "") ? dup(parent_fd) : -1;
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
 
@@ -311,7 +322,9 @@ static void sweep_unused(const struct cgp_mounts *ms, const char *parent,
 
 		for (int c = 0; c < CG_N_; c++)
 			ours |= cgp_has_controller(ms->m[i].controllers, ctrl_names[c]);
-		if (!ours || made[i] >= 0 || parent_path(&ms->m[i], parent, ppath) < 0)
+		if (!ours || made[i] >= 0 ||
+		    parent_path(&ms->m[i], parent, ppath) < 0 ||
+		    !has_children(AT_FDCWD, ppath))
 			continue;
 		int fd = open(ppath, O_DIRECTORY | O_CLOEXEC);
 		if (fd >= 0) {

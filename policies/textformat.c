@@ -754,8 +754,10 @@ static int parse_enum(struct parser *p, const struct token *t, bool neg,
 				v->e = ed->values[i].value;
 				return 0;
 			}
-			suggest_consider(&s, ed->values[i].name);
 		}
+		/* only a name that matched nothing needs the distances */
+		for (unsigned i = 0; i < ed->n_values; i++)
+			suggest_consider(&s, ed->values[i].name);
 		suggest_format(&s, hint, sizeof(hint));
 		return tok_error(&p->lx, t, -EINVAL,
 				 "unknown value %s for enum %s field \"%s\"%s",
