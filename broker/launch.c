@@ -1,7 +1,8 @@
 /* The clone (broker). All namespaces are created by a single clone3 with
  * CLONE_NEWUSER among the flags: the kernel creates the user namespace
  * first and makes it the owner of the others, so the child is PID 1 of the
- * new pid namespace without an intermediate process. */
+ * new pid namespace without an intermediate process. The network namespace
+ * is the exception: a helper makes it while PID 1 mounts (netns.h). */
 #include "launch.h"
 
 #include <errno.h>
@@ -57,7 +58,8 @@ static int do_clone(struct sandbox_config *cfg, struct cgroup *cg,
 {
 	int pidfd = -1, cgfd = cg_clone_fd(cg);
 	struct clone_args args = {
-		.flags = cfg->ns_flags | CLONE_PIDFD,
+		.flags = (cfg->ns_flags | CLONE_PIDFD) &
+			 ~(cfg->netns_fd >= 0 ? CLONE_NEWNET : 0ul),
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
 	};
@@ -85,28 +87,45 @@ static int do_clone(struct sandbox_config *cfg, struct cgroup *cg,
 	return 0;
 }
 
+/* The channel, the sync pipe and, when the helper makes the network
+ * namespace, its socket: our ends into ret, the sandbox's into cfg. */
+static int open_channels(struct sandbox_config *cfg, struct launch *ret,
+			 struct sbx_error *err)
+{
+	int sv[2], sync[2];
+
+	cfg->chan_fd = cfg->sync_fd = cfg->netns_fd = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return sbx_err_errno(err, -errno, "socketpair");
+	ret->chan = sv[0];
+	cfg->chan_fd = sv[1];
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return sbx_err_errno(err, -errno, "pipe2");
+	ret->sync_w = sync[1];
+	cfg->sync_fd = sync[0];
+	if (netns_deferred(cfg->policy, cfg->ns_flags))
+		return netns_prepare(&ret->netns, &cfg->netns_fd, err);
+	return 0;
+}
+
+/* The sandbox has its copies now (or never will). */
+static void close_sandbox_ends(struct sandbox_config *cfg)
+{
+	close_and_reset(&cfg->chan_fd);
+	close_and_reset(&cfg->sync_fd);
+	close_and_reset(&cfg->netns_fd);
+}
+
 int launch_sandbox(struct sandbox_config *cfg, struct cgroup *cg,
 		   struct launch *ret, struct sbx_error *err)
 {
-	int sv[2], sync[2];
-	bool into_cg = false;
-	int r;
+	bool into_cg = false, helper;
+	int r = open_channels(cfg, ret, err);
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return sbx_err_errno(err, -errno, "socketpair");
-	if (pipe2(sync, O_CLOEXEC) < 0) {
-		r = -errno;
-		close(sv[0]);
-		close(sv[1]);
-		return sbx_err_errno(err, r, "pipe2");
-	}
-	ret->chan = sv[0];
-	ret->sync_w = sync[1];
-	cfg->chan_fd = sv[1];
-	cfg->sync_fd = sync[0];
-	r = do_clone(cfg, cg, ret, &into_cg, err);
-	close(sv[1]);
-	close(sync[0]);
+	helper = cfg->netns_fd >= 0;
+	if (r == 0)
+		r = do_clone(cfg, cg, ret, &into_cg, err);
+	close_sandbox_ends(cfg);
 	if (r < 0)
 		goto fail;
 	r = cg_attach(cg, ret->pid, into_cg, err);
@@ -122,10 +141,15 @@ int launch_sandbox(struct sandbox_config *cfg, struct cgroup *cg,
 	    cfg->policy->network->mode == SBX__NETWORK__MODE__USER &&
 	    (r = ret->pasta = pasta_start(ret->pid, err)) < 0)
 		goto fail;
+	if (helper && (r = netns_open_userns(&ret->netns, ret->pid, err)) < 0)
+		goto fail;
 	if (write(ret->sync_w, "", 1) != 1) {
 		r = sbx_err_errno(err, -errno, "release the sandbox");
 		goto fail;
 	}
+	if (helper && (r = netns_start(&ret->netns, cfg->policy->network->mode !=
+				       SBX__NETWORK__MODE__NONE, err)) < 0)
+		goto fail;
 	return 0;
 fail:
 	launch_cleanup(ret);
@@ -143,6 +167,7 @@ void launch_cleanup(struct launch *l)
 	}
 	pasta_stop(l->pasta);
 	l->pasta = -1;
+	netns_cleanup(&l->netns);
 	close_and_reset(&l->pidfd);
 	close_and_reset(&l->chan);
 	close_and_reset(&l->sync_w);

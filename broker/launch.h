@@ -6,6 +6,7 @@
 
 #include "cgroup.h"
 #include "error.h"
+#include "netns.h"
 #include "setup.h"
 
 struct launch {
@@ -15,10 +16,12 @@ struct launch {
 	int sync_w;   /* held open for the whole run: its EOF tells the
 		       * sandbox we died */
 	pid_t pasta;  /* user-mode networking helper, or -1 */
+	struct netns_helper netns; /* makes the network namespace */
 };
 
 #define LAUNCH_INIT                                                            \
-	{.pid = -1, .pidfd = -1, .chan = -1, .sync_w = -1, .pasta = -1}
+	{.pid = -1, .pidfd = -1, .chan = -1, .sync_w = -1, .pasta = -1,       \
+	 .netns = NETNS_HELPER_INIT}
 
 /* CLONE_NEW* flags for the policy (the user namespace always). */
 unsigned long launch_ns_flags(const Sbx__Policy *p);

@@ -26,6 +26,10 @@ int result_setup_error(const struct chan_setup_error *e,
 	else if (e->step == STEP_BIND && e->errnum == ENOENT)
 		sbx_err_hint(err, "the bind source must exist on the host "
 			     "(or mark the mount optional)");
+	else if (e->step == STEP_NETWORK &&
+		 (e->errnum == ENOSPC || e->errnum == EUSERS))
+		sbx_err_hint(err, "the limit of network namespaces is reached: "
+			     "check sysctl user.max_net_namespaces");
 	else if (e->step == STEP_EXEC && e->errnum == ENOENT)
 		sbx_err_hint(err, "a script's interpreter or a library may be "
 			     "missing inside the sandbox");

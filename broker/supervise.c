@@ -70,6 +70,8 @@ static void drain_channel(int chan, struct supervision *out)
 				out->listener = m.fd;
 			else
 				close(m.fd);
+		} else if (t == CHAN_NETNS) {
+			close(m.fd); /* not ours to get */
 		}
 	}
 }

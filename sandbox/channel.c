@@ -191,7 +191,8 @@ static int decode(const uint8_t *buf, size_t len, struct chan_msg *ret)
 	case CHAN_STARTED:
 		return decode_started(buf + 1, len - 1, ret);
 	case CHAN_SECCOMP_LISTENER:
-		return CHAN_SECCOMP_LISTENER;
+	case CHAN_NETNS:
+		return buf[0];
 	default:
 		return -EBADMSG;
 	}
@@ -299,11 +300,12 @@ int chan_recv(int fd, struct chan_msg *ret)
 		return n == 0 ? 0 : -EBADMSG;
 	}
 	t = chan_decode(buf, (size_t)n, ret);
-	if (t == CHAN_SECCOMP_LISTENER && passed >= 0)
+	bool carries = t == CHAN_SECCOMP_LISTENER || t == CHAN_NETNS;
+	if (carries && passed >= 0)
 		ret->fd = passed;
 	else if (passed >= 0)
 		close(passed);
-	else if (t == CHAN_SECCOMP_LISTENER)
+	else if (carries)
 		t = ret->type = -EBADMSG;
 	return t;
 }

@@ -20,6 +20,8 @@ enum chan_type {
 	CHAN_SECCOMP_LISTENER = 4, /* Sbx__SeccompListener + the fd */
 	CHAN_CGROUP_JOIN = 5, /* Sbx__CgroupJoin + the groups' tasks files;
 			       * broker to PID 1 */
+	CHAN_NETNS = 6,       /* Sbx__SeccompListener (empty) + the network
+			       * namespace; the broker's helper to PID 1 */
 };
 
 #define CHAN_MAX_FDS 8
@@ -39,8 +41,9 @@ struct chan_msg {
 	uint64_t init_cpu_usec; /* CHAN_STARTED */
 	uint32_t step_usec[CHAN_MAX_STEPS]; /* CHAN_STARTED: setup timings */
 	unsigned n_step_usec;
-	int fd; /* CHAN_SECCOMP_LISTENER: the descriptor received, owned by
-		 * the caller (close-on-exec); -1 for every other type */
+	int fd; /* CHAN_SECCOMP_LISTENER, CHAN_NETNS: the descriptor
+		 * received, owned by the caller (close-on-exec); -1 for every
+		 * other type */
 };
 
 /* Sends a setup failure. Returns 0 or -errno. */
@@ -53,8 +56,8 @@ int chan_send_exit(int fd, const Sbx__ExitReport *report);
 int chan_send_started(int fd, uint64_t init_cpu_usec, const uint32_t *step_usec,
 		      size_t n_steps);
 
-/* Sends the seccomp listener fd (SCM_RIGHTS) with a CHAN_SECCOMP_LISTENER
- * packet. Uses sendmsg only. Returns 0 or -errno. */
+/* Sends passfd (SCM_RIGHTS) with a packet of type CHAN_SECCOMP_LISTENER or
+ * CHAN_NETNS. Uses sendmsg only. Returns 0 or -errno. */
 int chan_send_fd(int fd, int type, int passfd);
 
 /* Sends the broker's CHAN_CGROUP_JOIN with n (<= CHAN_MAX_FDS)
@@ -67,7 +70,7 @@ int chan_send_cgroup_join(int fd, const int *fds, size_t n);
 int chan_recv_cgroup_join(int fd, int fds[CHAN_MAX_FDS]);
 
 /* Receives one packet into *ret. A descriptor that comes with any packet
- * but CHAN_SECCOMP_LISTENER is closed. Returns its type (> 0), 0 on EOF, or
+ * but CHAN_SECCOMP_LISTENER and CHAN_NETNS is closed. Returns its type (> 0), 0 on EOF, or
  * -errno; malformed packets are -EBADMSG. */
 int chan_recv(int fd, struct chan_msg *ret);
 

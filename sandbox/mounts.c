@@ -25,6 +25,7 @@
 
 #include "cleanup.h"
 #include "mount-util.h"
+#include "net.h"
 #include "syscalls.h"
 
 #define STAGE "/tmp"
@@ -523,6 +524,9 @@ static int mount_sys(struct build *b)
 	const uint64_t attrs = SAFE | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_RDONLY;
 	int r = 0;
 
+	/* a fresh sysfs shows the mounter's network namespace */
+	if (b->cfg->netns_fd >= 0 && (r = net_join(b->cfg->netns_fd, b->e)) < 0)
+		return r;
 	if (mu_mkdir_p(target, 0555) < 0)
 		return setup_fail(b->e, STEP_SYS, errno, "mkdir /sys");
 	if (!(b->cfg->ns_flags & CLONE_NEWNET) ||
@@ -707,7 +711,9 @@ int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e,
 {
 	struct build b = {.cfg = cfg, .fs = cfg->policy->filesystem, .e = e};
 	int (*const steps[])(struct build *) = {
-		stage, build_root, mount_proc, mount_sys, mount_dev,
+		/* /sys late: the network namespace it shows may still be
+		 * in the making (broker/netns.h) */
+		stage, build_root, mount_dev, mount_proc, mount_sys,
 		hide_paths, policy_mounts, seal_hidden_paths, mask_policy_paths,
 		enter_root,
 	};

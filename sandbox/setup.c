@@ -34,7 +34,7 @@ static const char *const step_names[STEP_MAX_] = {
 	[STEP_MASK] = "mask paths",
 	[STEP_PIVOT] = "pivot_root",
 	[STEP_HOSTNAME] = "set hostname",
-	[STEP_NETWORK] = "bring up loopback",
+	[STEP_NETWORK] = "network namespace",
 	[STEP_TIMENS] = "create time namespace",
 	[STEP_FORK] = "fork payload",
 	[STEP_SESSION] = "start new session",
@@ -173,6 +173,9 @@ static int setup_network(const struct sandbox_config *cfg,
 {
 	Sbx__Network__Mode mode = cfg->policy->network->mode;
 
+	/* the helper brought lo up; mount_sys() joined already */
+	if (cfg->netns_fd >= 0)
+		return cfg->ns_flags & CLONE_NEWNS ? 0 : net_join(cfg->netns_fd, e);
 	if (!(cfg->ns_flags & CLONE_NEWNET) || mode == SBX__NETWORK__MODE__NONE)
 		return 0;
 	int r = net_loopback_up();
@@ -270,7 +273,8 @@ void sandbox_main(const struct sandbox_config *cfg)
 {
 	struct setup_error e = {0};
 	uint32_t usec[TIME_MAX_] = {0};
-	int keep[] = {cfg->chan_fd, cfg->sync_fd, cfg->workdir_fd};
+	int keep[] = {cfg->chan_fd, cfg->sync_fd, cfg->workdir_fd,
+		      cfg->netns_fd};
 
 	for (int i = 0; i < 3; i++)
 		if (cfg->stdio[i] >= 0 && dup2(cfg->stdio[i], i) < 0) {

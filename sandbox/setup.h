@@ -50,9 +50,9 @@ enum sandbox_timing {
 	TIME_IDENTITY,
 	TIME_STAGING,   /* mounts.c, step by step */
 	TIME_ROOT,
+	TIME_DEV,
 	TIME_PROC,
 	TIME_SYS,
-	TIME_DEV,
 	TIME_HIDE,
 	TIME_BINDS,
 	TIME_SEAL,
@@ -103,6 +103,11 @@ struct sandbox_config {
 				 * seccomp filter are in place */
 	bool tty;               /* stdio is a pseudo-terminal of the broker's:
 				 * the payload makes it its controlling tty */
+	int netns_fd;           /* CLONE_NEWNET without it at the clone: the
+				 * broker's helper sends the network
+				 * namespace here (broker/netns.h); joined
+				 * before /sys is mounted, then closed. -1:
+				 * none to wait for */
 	int workdir_fd;         /* filesystem.bind_workdir as root: a detached
 				 * idmapped mount of the workdir to move in;
 				 * -1: a plain bind */

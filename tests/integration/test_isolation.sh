@@ -107,6 +107,14 @@ for mode in $MODES; do
 
 	# Network.
 	held_by_kernel "$mode" "only lo in /sys/class/net and /proc/net/dev" net-ifaces
+	# The namespace a helper made beside PID 1's setup is the one the
+	# sandbox sees (its own sysfs), with lo up only when the policy asks.
+	run_sbx "$mode" --policy "$LOOPBACK" -- /bin/cat /sys/class/net/lo/flags
+	check "[$mode] network LOOPBACK: lo up in the sandbox (flags $OUT)" \
+		[ "$OUT" = 0x9 ]
+	run_sbx "$mode" --policy "$NONET" -- /bin/cat /sys/class/net/lo/flags
+	check "[$mode] network NONE: lo down in the sandbox (flags $OUT)" \
+		[ "$OUT" = 0x8 ]
 	if [ -n "$PORT" ]; then
 		held_by_kernel "$mode" "host TCP listener 127.0.0.1:$PORT unreachable (no network, no filter)" \
 			--policy "$NONET" -- net-connect 127.0.0.1 "$PORT"

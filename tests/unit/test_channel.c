@@ -5,8 +5,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -131,6 +133,28 @@ static void test_cgroup_join(void **state)
 	}
 }
 
+/* The helper's network namespace reaches PID 1 as the same namespace; the
+ * type without its descriptor is malformed. */
+static void test_netns(void **state)
+{
+	struct chan_msg m;
+	struct stat a, b;
+	uint8_t bare = CHAN_NETNS;
+	int ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	assert_true(ns >= 0);
+	assert_int_equal(chan_send_fd(pair[1], CHAN_NETNS, ns), 0);
+	assert_int_equal(chan_recv(pair[0], &m), CHAN_NETNS);
+	assert_true(m.fd >= 0 && m.fd != ns);
+	assert_int_equal(fstat(ns, &a), 0);
+	assert_int_equal(fstat(m.fd, &b), 0);
+	assert_true(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+	close(m.fd);
+	close(ns);
+	assert_int_equal(send(pair[1], &bare, 1, 0), 1);
+	assert_int_equal(chan_recv(pair[0], &m), -EBADMSG);
+}
+
 /* Another packet, or none at all, is no list of groups. */
 static void test_cgroup_join_refused(void **state)
 {
@@ -157,6 +181,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_eof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cgroup_join, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_netns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cgroup_join_refused, setup,
 						teardown),
 	};
