@@ -99,6 +99,15 @@ int netns_start(struct netns_helper *h, bool loopback, struct sbx_error *err)
 	return 0;
 }
 
+void netns_reap(struct netns_helper *h)
+{
+	if (h->pid <= 0)
+		return;
+	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	h->pid = -1;
+}
+
 void netns_cleanup(struct netns_helper *h)
 {
 	close_and_reset(&h->sock);

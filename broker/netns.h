@@ -51,6 +51,13 @@ int netns_open_userns(struct netns_helper *h, pid_t pid1,
  * Returns 0 or -errno with err set. */
 int netns_start(struct netns_helper *h, bool loopback, struct sbx_error *err);
 
+/* Waits for the helper, which ends on its own within moments of its
+ * start, and reaps it. Before the payload exists: having joined the
+ * sandbox's user namespace, the helper counts, until reaped, as one of the
+ * sandbox's processes for RLIMIT_NPROC (per user namespace and uid), the
+ * process limit of a run without cgroups. */
+void netns_reap(struct netns_helper *h);
+
 /* Closes what is still open; kills the helper if it still runs, and reaps
  * it. */
 void netns_cleanup(struct netns_helper *h);

@@ -162,6 +162,7 @@ static int release_payload(const struct sandbox_config *cfg,
 	timing(res, "cgroup limits", t);
 	if (cfg->filter_pending && (r = publish_filter(cfg, res, t, err)) < 0)
 		return r;
+	netns_reap(&l->netns);
 	/* EPIPE: the sandbox failed its setup meanwhile; supervise() reads
 	 * why from the channel. */
 	if (write(l->sync_w, "", 1) != 1 && errno != EPIPE)

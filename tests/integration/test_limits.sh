@@ -78,6 +78,11 @@ limits() {
 	if [ "$acct" = cgroup ]; then
 		check "[$label] fork bomb contained by pids: $forks forks (<= 32)" \
 			test $RC = 0 -a -n "$forks" -a "${forks:-999}" -le 32
+	else
+		# RLIMIT_NPROC, which counts the sandbox's user namespace:
+		# the payload and its 31 children, nothing of sbx's own
+		check "[$label] fork bomb contained by RLIMIT_NPROC: $forks forks (= 31)" \
+			test $RC = 0 -a "${forks:-0}" = 31
 	fi
 
 	local cpu verdict
