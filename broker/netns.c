@@ -80,9 +80,8 @@ __attribute__((noreturn)) static void helper_main(int sock, int userns,
 	netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (netns < 0)
 		helper_fail(sock, errno, "open /proc/self/ns/net");
-	if ((r = chan_send_fd(sock, CHAN_NETNS, netns)) < 0)
-		_exit(1); /* PID 1 is gone: the run has failed already */
-	_exit(0);
+	/* a failed send: PID 1 is gone, and the run has failed already */
+	_exit(chan_send_fd(sock, CHAN_NETNS, netns) < 0);
 }
 
 int netns_start(struct netns_helper *h, bool loopback, struct sbx_error *err)
@@ -112,10 +111,7 @@ void netns_cleanup(struct netns_helper *h)
 {
 	close_and_reset(&h->sock);
 	close_and_reset(&h->userns);
-	if (h->pid > 0) {
+	if (h->pid > 0)
 		kill(h->pid, SIGKILL);
-		while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	h->pid = -1;
+	netns_reap(h);
 }
