@@ -346,6 +346,7 @@ int sbx_enter(const struct sbx_enter_opts *opts, int *ret_status,
 		.stdio = {-1, -1, -1},
 		.sync_fd = -1,
 		.workdir_fd = -1,
+		.root_fd = -1,
 		.die_with_parent = true,
 	};
 	if (!x.cfg.envp) {

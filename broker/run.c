@@ -12,6 +12,7 @@
 #include "cleanup.h"
 #include "env.h"
 #include "filter-prebuilt.h"
+#include "hostroot.h"
 #include "launch.h"
 #include "output.h"
 #include "program.h"
@@ -306,23 +307,29 @@ static int run_sandbox(struct sandbox_config *cfg,
 	return 0;
 }
 
-/* The work tree (an idmapped mount of it as root, for --workdir) and the
- * directory that keeps the root's changes, prepared with the caller's
- * rights. *ret_fd owns the mount's fd, or is -1. */
-static int prepare_work_tree(struct sandbox_config *cfg, int *ret_fd,
-			     struct sbx_error *err)
+/* The work tree (an idmapped mount of it as root, for --workdir), the
+ * directory that keeps the root's changes and, as root, the host's root
+ * mount alone for a root of one overlay, prepared with the caller's
+ * rights. *workdir_fd and *root_fd own the mounts' fds, or are -1. */
+static int prepare_work_tree(struct sandbox_config *cfg, int *workdir_fd,
+			     int *root_fd, struct sbx_error *err)
 {
 	const Sbx__Policy *p = cfg->policy;
 
-	cfg->workdir_fd = -1;
+	cfg->workdir_fd = cfg->root_fd = -1;
+	/* Where the clone is refused, the root is built directory by
+	 * directory instead: slower, the same view. */
+	if (cfg->host_root && (cfg->ns_flags & CLONE_NEWNS) &&
+	    hostroot_wanted(p->filesystem) && (*root_fd = hostroot_clone()) >= 0)
+		cfg->root_fd = *root_fd;
 	if (p->filesystem->bind_workdir && cfg->host_root &&
 	    (cfg->ns_flags & CLONE_NEWNS)) {
-		*ret_fd = workdir_idmapped(p->filesystem->workdir,
-					   p->identity->uid, p->identity->gid,
-					   err);
-		if (*ret_fd < 0)
-			return *ret_fd;
-		cfg->workdir_fd = *ret_fd;
+		*workdir_fd = workdir_idmapped(p->filesystem->workdir,
+					       p->identity->uid,
+					       p->identity->gid, err);
+		if (*workdir_fd < 0)
+			return *workdir_fd;
+		cfg->workdir_fd = *workdir_fd;
 	}
 	if (p->filesystem->keep_changes)
 		return keep_changes_prepare(p->filesystem->keep_changes,
@@ -335,7 +342,7 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 {
 	_cleanup_(env_freep) char **envp = NULL;
 	_cleanup_(scf_shared_freep) struct scf_shared *filter = NULL;
-	_cleanup_close_ int workdir_fd = -1;
+	_cleanup_close_ int workdir_fd = -1, root_fd = -1;
 	struct program prog;
 	struct sandbox_mount bind;
 	struct sandbox_config cfg = {.policy = policy};
@@ -368,7 +375,7 @@ int sbx_run(const Sbx__Policy *policy, const struct sbx_run_opts *opts,
 	cfg.envp = envp;
 	cfg.host_root = geteuid() == 0;
 	cfg.ns_flags = launch_ns_flags(policy);
-	if ((r = prepare_work_tree(&cfg, &workdir_fd, err)) < 0)
+	if ((r = prepare_work_tree(&cfg, &workdir_fd, &root_fd, err)) < 0)
 		return r;
 	timing(res, "prepare", &t);
 	if (policy->seccomp->enabled) {

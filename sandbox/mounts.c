@@ -127,14 +127,17 @@ static int lowerdirs(struct build *b, const char *sub, char *out, size_t size)
 	return count;
 }
 
-/* An overlay of the lower directories `lowers` at NEW<sub>, its writes in
- * /upper/N. The upper directory takes the lower's mode: an overlay's root
- * shows the upper's attributes. */
-static int overlay_at(struct build *b, const char *sub, const char *lowers,
-		      mode_t mode)
+struct overlay_dirs {
+	char upper[PATH_MAX], work[PATH_MAX];
+};
+
+/* The upper and work directories of the next overlay, for NEW<sub>: in
+ * /upper/N and /work/N, or in filesystem.keep_changes on the host. The
+ * upper directory takes the lower's mode: an overlay's root shows the
+ * upper's attributes. */
+static int overlay_dirs(struct build *b, const char *sub, mode_t mode,
+			struct overlay_dirs *d)
 {
-	char upper[PATH_MAX], work[PATH_MAX], target[PATH_MAX];
-	char opts[PATH_MAX * 4];
 	unsigned n = b->n++;
 	const char *keep = b->fs->keep_changes;
 
@@ -143,29 +146,46 @@ static int overlay_at(struct build *b, const char *sub, const char *lowers,
 		 * (the whole root for an image: <keep>/upper) */
 		if (!overlay_safe(keep))
 			return -EINVAL;
-		if (mu_pathf(upper, OLD "%s/upper", keep) < 0 ||
-		    mu_pathf(work, OLD "%s/work", keep) < 0)
+		if (mu_pathf(d->upper, OLD "%s/upper", keep) < 0 ||
+		    mu_pathf(d->work, OLD "%s/work", keep) < 0)
 			return -ENAMETOOLONG;
-		if (*sub && ((mkdir(upper, 0755) < 0 && errno != EEXIST) ||
-			     (mkdir(work, 0700) < 0 && errno != EEXIST)))
+		if (*sub && ((mkdir(d->upper, 0755) < 0 && errno != EEXIST) ||
+			     (mkdir(d->work, 0700) < 0 && errno != EEXIST)))
 			return -errno;
-		if (mu_pathf(upper, OLD "%s/upper%s", keep, sub) < 0 ||
-		    mu_pathf(work, OLD "%s/work%s", keep, sub) < 0)
+		if (mu_pathf(d->upper, OLD "%s/upper%s", keep, sub) < 0 ||
+		    mu_pathf(d->work, OLD "%s/work%s", keep, sub) < 0)
 			return -ENAMETOOLONG;
 	} else {
-		snprintf(upper, sizeof(upper), "/upper/%u", n);
-		snprintf(work, sizeof(work), "/work/%u", n);
+		snprintf(d->upper, sizeof(d->upper), "/upper/%u", n);
+		snprintf(d->work, sizeof(d->work), "/work/%u", n);
 	}
-	int r = mkdir_mode(upper, mode & 07777);
-	if (r < 0 || (r = mkdir_mode(work, 0700)) < 0)
-		return r;
+	int r = mkdir_mode(d->upper, mode & 07777);
+	return r < 0 ? r : mkdir_mode(d->work, 0700);
+}
+
+static int overlay_mount(const char *sub, const char *lowers,
+			 const struct overlay_dirs *d)
+{
+	char target[PATH_MAX], opts[PATH_MAX * 4];
+
 	if (mu_join(target, NEW, sub) < 0)
 		return -ENAMETOOLONG;
 	snprintf(opts, sizeof(opts),
-		 "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lowers, upper,
-		 work);
+		 "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lowers,
+		 d->upper, d->work);
 	return mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV,
 		     opts) < 0 ? -errno : 0;
+}
+
+/* An overlay of the lower directories `lowers` at NEW<sub>, its writes in
+ * the write layer. */
+static int overlay_at(struct build *b, const char *sub, const char *lowers,
+		      mode_t mode)
+{
+	struct overlay_dirs d;
+	int r = overlay_dirs(b, sub, mode, &d);
+
+	return r < 0 ? r : overlay_mount(sub, lowers, &d);
 }
 
 /* A read-only view of the first layer's sub: for read-only roots, and where
@@ -295,6 +315,161 @@ static int root_by_entry(struct build *b)
 	return 0;
 }
 
+/* Whether sub is dir or lies below it. */
+static bool path_within(const char *sub, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(sub, dir, n) && (sub[n] == '\0' || sub[n] == '/');
+}
+
+/* Whether a host mount at sub is replaced or covered anyway: our own
+ * /proc, /sys and /dev, and the hidden paths. */
+static bool submount_covered(const struct build *b, const char *sub)
+{
+	static const char *const own[] = {"/proc", "/sys", "/dev"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
+		if (path_within(sub, own[i]))
+			return true;
+	for (size_t i = 0; i < b->fs->n_hidden_paths; i++)
+		if (path_within(sub, b->fs->hidden_paths[i]))
+			return true;
+	return false;
+}
+
+/* A mountinfo path field in place, its octal escapes (\040 for a space)
+ * decoded. */
+static void mountinfo_unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+					(s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* The host's mount at sub, on top of the root overlay: like a top-level
+ * entry in root_entry(). One the sandbox's root could not reach is left
+ * out (a mount point below a directory closed to it, or one deleted). */
+static int host_entry(struct build *b, const char *sub)
+{
+	char lpath[PATH_MAX], target[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (mu_join(lpath, OLD, sub) < 0 || mu_join(target, NEW, sub) < 0)
+		return -ENAMETOOLONG;
+	if (stat(lpath, &st) < 0)
+		return errno == ENOENT || errno == EACCES ? 0 : -errno;
+	if ((r = mu_make_mountpoint(target, !S_ISDIR(st.st_mode))) < 0)
+		return r;
+	if (!S_ISDIR(st.st_mode))
+		return mu_bind(lpath, target, false, SAFE | MOUNT_ATTR_RDONLY);
+	r = overlay_safe(lpath) ? overlay_at(b, sub, lpath, st.st_mode) : -EINVAL;
+	/* EINVAL: mounts below it that a user namespace may not clone */
+	return r == -EINVAL ? readonly_at(b, sub) : r;
+}
+
+/* The host's mounts below its root, as the overlay of the root mount alone
+ * does not show them: each outermost one that is not replaced or hidden
+ * becomes an overlay of its own (a read-only bind where overlayfs refuses
+ * it, as in root_entry()), and with it what it covers stays covered. */
+static int put_back_submounts(struct build *b)
+{
+	_cleanup_fclose_ FILE *f = fopen(OLD "/proc/self/mountinfo", "re");
+	char line[PATH_MAX * 2], done[PATH_MAX] = "";
+
+	if (!f)
+		return setup_fail(b->e, STEP_ROOT, errno,
+				  "read the host's mounts (/proc/self/mountinfo)");
+	while (fgets(line, sizeof(line), f)) {
+		char *point = NULL, *save = NULL, *tok = strtok_r(line, " ", &save);
+		for (int i = 0; tok && i < 4; i++)
+			point = tok = strtok_r(NULL, " ", &save);
+		if (!point || strncmp(point, OLD "/", sizeof(OLD)))
+			continue;
+		mountinfo_unescape(point);
+		const char *sub = point + sizeof(OLD) - 1;
+		/* Listed after its parent: the first of a subtree is the
+		 * outermost, and the ones below it come with it. */
+		if ((*done && path_within(sub, done)) || submount_covered(b, sub))
+			continue;
+		snprintf(done, sizeof(done), "%s", sub);
+		int r = host_entry(b, sub);
+		if (r < 0)
+			return setup_fail(b->e, STEP_ROOT, -r,
+					  "mount the host's %s", sub);
+	}
+	return 0;
+}
+
+/* A directory of the write layer for each top-level directory of the
+ * lower: the overlay shows it with its owner, the sandbox's root, and the
+ * lower's mode, as the root of a per-directory overlay would be shown. So
+ * the payload may write in a top-level directory that its mode lets it
+ * write in; the copy-up of one owned by a host id the namespace does not
+ * map would fail (EOVERFLOW). Hidden and replaced ones are left out. */
+static int upper_tops(struct build *b, const char *lower, const char *upper)
+{
+	_cleanup_closedir_ DIR *d = opendir(lower);
+	_cleanup_close_ int up = open(upper, O_DIRECTORY | O_PATH | O_CLOEXEC);
+	struct dirent *de;
+
+	if (!d || up < 0)
+		return -errno;
+	while ((de = readdir(d))) {
+		char sub[NAME_MAX + 2];
+		struct stat st;
+
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
+		snprintf(sub, sizeof(sub), "/%s", de->d_name);
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    submount_covered(b, sub))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		if (!S_ISDIR(st.st_mode))
+			continue;
+		if (mkdirat(up, de->d_name, st.st_mode & 07777) < 0 ||
+		    ((st.st_mode & (S_ISUID | S_ISGID)) &&
+		     fchmodat(up, de->d_name, st.st_mode & 07777, 0) < 0))
+			return -errno;
+	}
+	return 0;
+}
+
+/* The whole root one overlay over the host's root mount alone, which the
+ * broker cloned (broker/hostroot.h), then the host's other mounts. */
+static int root_whole(struct build *b)
+{
+	struct stat st;
+	int r;
+
+	if (mkdir("/lower", 0700) < 0 ||
+	    sys_move_mount(b->cfg->root_fd, "", AT_FDCWD, "/lower",
+			   MOVE_MOUNT_F_EMPTY_PATH) < 0 ||
+	    stat("/lower", &st) < 0)
+		return setup_fail(b->e, STEP_ROOT, errno,
+				  "move the host's root mount in");
+	struct overlay_dirs d;
+	if ((r = overlay_dirs(b, "", st.st_mode, &d)) < 0 ||
+	    (r = upper_tops(b, "/lower", d.upper)) < 0 ||
+	    (r = overlay_mount("", "/lower", &d)) < 0)
+		return setup_fail(b->e, STEP_ROOT, -r,
+				  "mount the overlay over the host's root");
+	return put_back_submounts(b);
+}
+
 static bool layers_include_host_root(const struct build *b)
 {
 	for (size_t i = 0; i < n_layers(b); i++)
@@ -311,7 +486,7 @@ static int build_root(struct build *b)
 	int r;
 
 	if (layers_include_host_root(b))
-		return root_by_entry(b);
+		return b->cfg->root_fd >= 0 ? root_whole(b) : root_by_entry(b);
 	r = lowerdirs(b, "", lowers, sizeof(lowers));
 	if (r == 0)
 		return setup_fail(b->e, STEP_ROOT, ENOENT, "layer %s%s",
@@ -357,8 +532,9 @@ static int hide_paths(struct build *b)
 {
 	struct stat own;
 
-	if (stat(NEW, &own) < 0)
-		return setup_fail(b->e, STEP_HIDE, errno, "stat " NEW);
+	/* the staging tmpfs, the write layer */
+	if (stat("/", &own) < 0)
+		return setup_fail(b->e, STEP_HIDE, errno, "stat the staging tmpfs");
 	for (size_t i = 0; i < b->fs->n_hidden_paths; i++) {
 		const char *p = b->fs->hidden_paths[i];
 		char target[PATH_MAX], src[64];
@@ -706,19 +882,58 @@ static int enter_root(struct build *b)
 	return 0;
 }
 
+/* Whether anything the policy or the broker mounts or hides lies in /sys,
+ * which must then be there first. */
+static bool touches_sys(const struct build *b)
+{
+	for (size_t i = 0; i < b->fs->n_hidden_paths; i++)
+		if (path_within(b->fs->hidden_paths[i], "/sys"))
+			return true;
+	for (size_t i = 0; i < b->fs->n_mounts; i++) {
+		const Sbx__Mount *m = b->fs->mounts[i];
+		const char *dst = m->destination ? m->destination : m->source;
+		if (dst && path_within(dst, "/sys"))
+			return true;
+	}
+	for (size_t i = 0; i < b->cfg->n_extra_mounts; i++)
+		if (path_within(b->cfg->extra_mounts[i].destination, "/sys"))
+			return true;
+	return b->fs->bind_workdir && path_within(b->fs->workdir, "/sys");
+}
+
+/* /sys as late as it may be: the network namespace a fresh sysfs shows
+ * may still be in the making (broker/netns.h), and PID 1 has other mounts
+ * to make meanwhile. */
+static int mount_sys_early(struct build *b)
+{
+	return touches_sys(b) ? mount_sys(b) : 0;
+}
+
+static int mount_sys_late(struct build *b)
+{
+	return touches_sys(b) ? 0 : mount_sys(b);
+}
+
 int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e,
 		   uint32_t usec[TIME_MAX_])
 {
 	struct build b = {.cfg = cfg, .fs = cfg->policy->filesystem, .e = e};
-	int (*const steps[])(struct build *) = {
-		/* /sys late: the network namespace it shows may still be
-		 * in the making (broker/netns.h) */
-		stage, build_root, mount_dev, mount_proc, mount_sys,
-		hide_paths, policy_mounts, seal_hidden_paths, mask_policy_paths,
-		enter_root,
+	static const struct {
+		int (*run)(struct build *);
+		unsigned slot;
+	} steps[] = {
+		{stage, TIME_STAGING},
+		{build_root, TIME_ROOT},
+		{mount_dev, TIME_DEV},
+		{mount_proc, TIME_PROC},
+		{mount_sys_early, TIME_SYS},
+		{hide_paths, TIME_HIDE},
+		{policy_mounts, TIME_BINDS},
+		{seal_hidden_paths, TIME_SEAL},
+		{mount_sys_late, TIME_SYS},
+		{mask_policy_paths, TIME_MASKS},
+		{enter_root, TIME_PIVOT},
 	};
-	_Static_assert(ARRAY_SIZE(steps) == TIME_PIVOT - TIME_STAGING + 1,
-		       "one timing slot per step");
 
 	if (!(cfg->ns_flags & CLONE_NEWNS))
 		return 0;
@@ -727,8 +942,8 @@ int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e,
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
-		int r = steps[i](&b);
-		usec[TIME_STAGING + i] = sandbox_elapsed(&t);
+		int r = steps[i].run(&b);
+		usec[steps[i].slot] += sandbox_elapsed(&t);
 		if (r < 0)
 			return r;
 	}

@@ -274,7 +274,7 @@ void sandbox_main(const struct sandbox_config *cfg)
 	struct setup_error e = {0};
 	uint32_t usec[TIME_MAX_] = {0};
 	int keep[] = {cfg->chan_fd, cfg->sync_fd, cfg->workdir_fd,
-		      cfg->netns_fd};
+		      cfg->netns_fd, cfg->root_fd};
 
 	for (int i = 0; i < 3; i++)
 		if (cfg->stdio[i] >= 0 && dup2(cfg->stdio[i], i) < 0) {
@@ -293,5 +293,7 @@ void sandbox_main(const struct sandbox_config *cfg)
 	close(cfg->sync_fd);
 	if (cfg->workdir_fd >= 0)
 		close(cfg->workdir_fd);
+	if (cfg->root_fd >= 0)
+		close(cfg->root_fd);
 	init_run(cfg, usec);
 }

@@ -52,10 +52,10 @@ enum sandbox_timing {
 	TIME_ROOT,
 	TIME_DEV,
 	TIME_PROC,
-	TIME_SYS,
 	TIME_HIDE,
 	TIME_BINDS,
 	TIME_SEAL,
+	TIME_SYS,       /* after the others unless one lies in /sys */
 	TIME_MASKS,
 	TIME_PIVOT,
 	TIME_HOSTNAME,
@@ -111,6 +111,11 @@ struct sandbox_config {
 	int workdir_fd;         /* filesystem.bind_workdir as root: a detached
 				 * idmapped mount of the workdir to move in;
 				 * -1: a plain bind */
+	int root_fd;            /* as root: a detached clone of the host's
+				 * root mount without its submounts
+				 * (broker/hostroot.h), the one lower of an
+				 * overlay root; -1: the root is built
+				 * directory by directory */
 	bool die_with_parent;   /* sbx enter: the payload's parent is the
 				 * broker itself, not PID 1 */
 	bool filter_pending;    /* seccomp lives in memory shared with the

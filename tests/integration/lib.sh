@@ -48,10 +48,12 @@ esac
 
 # Safe places for the copies of sbx and the probe: readable by the test
 # user even when the build tree is under /root (0700). Extra paths to remove
-# at exit go to CLEANUP; processes to kill, by pid, to CLEANUP_PIDS.
+# at exit go to CLEANUP; processes to kill, by pid, to CLEANUP_PIDS; host
+# mounts a test made, unmounted first, to CLEANUP_MOUNTS.
 WORK=
 CLEANUP=()
 CLEANUP_PIDS=()
+CLEANUP_MOUNTS=()
 
 ok() {
 	PASSED=$((PASSED + 1))
@@ -88,6 +90,9 @@ itest_cleanup() {
 	for p in "${CLEANUP_PIDS[@]+"${CLEANUP_PIDS[@]}"}"; do
 		kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
+	done
+	for p in "${CLEANUP_MOUNTS[@]+"${CLEANUP_MOUNTS[@]}"}"; do
+		umount -l -- "$p"
 	done
 	for p in "${CLEANUP[@]+"${CLEANUP[@]}"}"; do
 		rm -rf -- "$p"

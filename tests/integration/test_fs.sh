@@ -66,7 +66,58 @@ if [ -d "$HOME_DIR" ] && [ "$(id -u)" = 0 ]; then
 	chown "$ITEST_UID:$ITEST_GID" "$PROG_HOME"
 fi
 
+# Host mounts over host files (as root, who may mount): what a mount covers
+# must stay covered inside, and what it shows must show. As root the
+# sandbox's root is one overlay over the host's root mount alone, which
+# sees under every mount point; sbx puts the host's mounts back on top:
+# dir is a tmpfs over a secret, file a bind over a file, nest a tmpfs with a
+# second tmpfs inside it, over a secret of the first.
+COVERED=
+if [ "$(id -u)" = 0 ]; then
+	COVERED=$(mktemp -d /sbx-itest-covered.XXXXXX) || exit 1
+	CLEANUP+=("$COVERED")
+	chmod 755 "$COVERED"
+	mkdir -m 755 "$COVERED/dir" "$COVERED/nest"
+	echo "under a mount" >"$COVERED/dir/secret"
+	echo "under a file mount" >"$COVERED/file"
+	echo "mounted file" >"$COVERED/file.src"
+	chmod 644 "$COVERED"/dir/secret "$COVERED"/file*
+	mount -t tmpfs -o mode=755 sbx-itest "$COVERED/dir" &&
+		CLEANUP_MOUNTS+=("$COVERED/dir")
+	echo "mounted dir" >"$COVERED/dir/shown"
+	mount --bind "$COVERED/file.src" "$COVERED/file" &&
+		CLEANUP_MOUNTS+=("$COVERED/file")
+	mount -t tmpfs -o mode=755 sbx-itest "$COVERED/nest" &&
+		CLEANUP_MOUNTS+=("$COVERED/nest")
+	mkdir -m 755 "$COVERED/nest/inner"
+	echo "under a nested mount" >"$COVERED/nest/inner/secret"
+	mount -t tmpfs -o mode=755 sbx-itest "$COVERED/nest/inner" &&
+		CLEANUP_MOUNTS=("$COVERED/nest/inner" "${CLEANUP_MOUNTS[@]}")
+	echo "mounted nested dir" >"$COVERED/nest/inner/shown"
+	chmod 644 "$COVERED"/dir/shown "$COVERED"/nest/inner/*
+fi
+
+# shows MODE PATH TEXT: PATH reads TEXT inside.
+shows() {
+	run_probe "$1" read "$2"
+	if [ "$RC" = 1 ] && [[ "$OUT" == *"\"$3\""* ]]; then
+		ok "[$1] the host's mount at $2 shows inside"
+	else
+		fail "[$1] the host's mount at $2 shows inside" \
+			"exit $RC: $OUT $ERR"
+	fi
+}
+
 for mode in $MODES; do
+	if [ -n "$COVERED" ]; then
+		for s in dir/secret nest/inner/secret; do
+			held_by_kernel "$mode" "what the host's mount covers stays covered: $s" \
+				read "$COVERED/$s"
+		done
+		shows "$mode" "$COVERED/dir/shown" "mounted dir"
+		shows "$mode" "$COVERED/file" "mounted file"
+		shows "$mode" "$COVERED/nest/inner/shown" "mounted nested dir"
+	fi
 	# Hidden places.
 	for s in "${SECRETS[@]}"; do
 		held_by_kernel "$mode" "secret $s unreadable inside" read "$s"
