@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -300,7 +301,7 @@ static int root_by_entry(struct build *b)
 			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 				continue;
 			if (mu_pathf(target, NEW "/%s", de->d_name) < 0 ||
-			    lstat(target, &st) == 0)
+			    (i > 0 && lstat(target, &st) == 0))
 				continue; /* a higher layer has it */
 			if (mu_pathf(lpath, "%s/%s", dir, de->d_name) < 0 ||
 			    lstat(lpath, &st) < 0)
@@ -386,12 +387,14 @@ static int host_entry(struct build *b, const char *sub)
 static int put_back_submounts(struct build *b)
 {
 	_cleanup_fclose_ FILE *f = fopen(OLD "/proc/self/mountinfo", "re");
-	char line[PATH_MAX * 2], done[PATH_MAX] = "";
+	_cleanup_free_ char *line = NULL;
+	char done[PATH_MAX] = "";
+	size_t size = 0;
 
 	if (!f)
 		return setup_fail(b->e, STEP_ROOT, errno,
 				  "read the host's mounts (/proc/self/mountinfo)");
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &size, f) > 0) {
 		char *point = NULL, *save = NULL, *tok = strtok_r(line, " ", &save);
 		for (int i = 0; tok && i < 4; i++)
 			point = tok = strtok_r(NULL, " ", &save);
@@ -399,8 +402,10 @@ static int put_back_submounts(struct build *b)
 			continue;
 		mountinfo_unescape(point);
 		const char *sub = point + sizeof(OLD) - 1;
-		/* Listed after its parent: the first of a subtree is the
-		 * outermost, and the ones below it come with it. */
+		/* One listed after the outermost mount it lies in comes with
+		 * that one: overlayfs refuses a lower with mounts below it,
+		 * and the read-only bind instead takes them along. Any
+		 * other is put back on its own, on top. */
 		if ((*done && path_within(sub, done)) || submount_covered(b, sub))
 			continue;
 		snprintf(done, sizeof(done), "%s", sub);
@@ -409,6 +414,10 @@ static int put_back_submounts(struct build *b)
 			return setup_fail(b->e, STEP_ROOT, -r,
 					  "mount the host's %s", sub);
 	}
+	/* a mount missed would leave what it covers in view */
+	if (ferror(f))
+		return setup_fail(b->e, STEP_ROOT, errno ? errno : EIO,
+				  "read the host's mounts (/proc/self/mountinfo)");
 	return 0;
 }
 
