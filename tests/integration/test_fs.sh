@@ -97,6 +97,16 @@ if [ "$(id -u)" = 0 ]; then
 	chmod 644 "$COVERED"/dir/shown "$COVERED"/nest/inner/*
 fi
 
+# An image root (the static probe and secrets in its hidden places): one
+# overlay over the layer, whose hidden places must be hidden as well.
+IMG=$(mktemp -d /var/tmp/sbx-itest-img.XXXXXX) || exit 1
+CLEANUP+=("$IMG")
+mkdir -p "$IMG/usr/bin" "$IMG/home/u" "$IMG/tmp" "$IMG/var/tmp"
+cp "$PROBE" "$IMG/usr/bin/sbx-itest-probe"
+for s in home/u tmp var/tmp; do echo "image secret" >"$IMG/$s/secret"; done
+chmod -R a+rX "$IMG"
+IMG_POLICY=$(test_policy image "filesystem { layers: [\"$IMG\"] }")
+
 # shows MODE PATH TEXT: PATH reads TEXT inside.
 shows() {
 	run_probe "$1" read "$2"
@@ -118,6 +128,15 @@ for mode in $MODES; do
 		shows "$mode" "$COVERED/file" "mounted file"
 		shows "$mode" "$COVERED/nest/inner/shown" "mounted nested dir"
 	fi
+	for s in /home/u /tmp /var/tmp; do
+		run_sbx "$mode" --policy "$IMG_POLICY" -- sbx-itest-probe \
+			read "$s/secret"
+		if [ "$RC" = 0 ] && [[ "$OUT" == *": held: "* ]]; then
+			ok "[$mode] image root: $s hidden"
+		else
+			fail "[$mode] image root: $s hidden" "exit $RC: $OUT $ERR"
+		fi
+	done
 	# Hidden places.
 	for s in "${SECRETS[@]}"; do
 		held_by_kernel "$mode" "secret $s unreadable inside" read "$s"
