@@ -358,16 +358,19 @@ static void mountinfo_unescape(char *s)
 	*out = '\0';
 }
 
-/* The host's mount at sub, on top of the root overlay: like a top-level
- * entry in root_entry(). One the sandbox's root could not reach is left
- * out (a mount point below a directory closed to it, or one deleted). */
-static int host_entry(struct build *b, const char *sub)
+/* The top-level entry top of the host's root, which holds or is one of
+ * its other mounts, on top of the root overlay, as root_entry() makes it
+ * when building entry by entry: an overlay of its own, or a read-only bind
+ * (with the mounts below it) where overlayfs refuses it, so the view and
+ * what may be written are the same either way. One the sandbox's root
+ * could not reach is left out (a mount point deleted, or closed to it). */
+static int host_entry(struct build *b, const char *top)
 {
 	char lpath[PATH_MAX], target[PATH_MAX];
 	struct stat st;
 	int r;
 
-	if (mu_join(lpath, OLD, sub) < 0 || mu_join(target, NEW, sub) < 0)
+	if (mu_join(lpath, OLD, top) < 0 || mu_join(target, NEW, top) < 0)
 		return -ENAMETOOLONG;
 	if (stat(lpath, &st) < 0)
 		return errno == ENOENT || errno == EACCES ? 0 : -errno;
@@ -375,44 +378,68 @@ static int host_entry(struct build *b, const char *sub)
 		return r;
 	if (!S_ISDIR(st.st_mode))
 		return mu_bind(lpath, target, false, SAFE | MOUNT_ATTR_RDONLY);
-	r = overlay_safe(lpath) ? overlay_at(b, sub, lpath, st.st_mode) : -EINVAL;
+	r = overlay_safe(lpath) ? overlay_at(b, top, lpath, st.st_mode) : -EINVAL;
 	/* EINVAL: mounts below it that a user namespace may not clone */
-	return r == -EINVAL ? readonly_at(b, sub) : r;
+	return r == -EINVAL ? readonly_at(b, top) : r;
 }
 
-/* The host's mounts below its root, as the overlay of the root mount alone
- * does not show them: each outermost one that is not replaced or hidden
- * becomes an overlay of its own (a read-only bind where overlayfs refuses
- * it, as in root_entry()), and with it what it covers stays covered. */
+#define MAX_MOUNTED_TOPS 64
+
+static bool has_top(char tops[][NAME_MAX + 2], size_t n, const char *top)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(tops[i], top))
+			return true;
+	return false;
+}
+
+/* "/a" of "/a/b/c". */
+static void top_of(const char *sub, char top[NAME_MAX + 2])
+{
+	size_t n = strcspn(sub + 1, "/") + 1;
+
+	snprintf(top, NAME_MAX + 2, "%.*s", (int)n, sub);
+}
+
+/* The host's other mounts, which the overlay of its root mount alone does
+ * not show (it shows what they cover instead): each top-level entry that
+ * holds one, unless that one is replaced or hidden anyway, is made as
+ * when building entry by entry (host_entry()). Read from our own mount
+ * table, a copy of the host's as the broker saw it. */
 static int put_back_submounts(struct build *b)
 {
 	_cleanup_fclose_ FILE *f = fopen(OLD "/proc/self/mountinfo", "re");
 	_cleanup_free_ char *line = NULL;
-	char done[PATH_MAX] = "";
-	size_t size = 0;
+	char tops[MAX_MOUNTED_TOPS][NAME_MAX + 2];
+	size_t size = 0, n_tops = 0;
 
 	if (!f)
 		return setup_fail(b->e, STEP_ROOT, errno,
 				  "read the host's mounts (/proc/self/mountinfo)");
 	while (getline(&line, &size, f) > 0) {
 		char *point = NULL, *save = NULL, *tok = strtok_r(line, " ", &save);
+		char top[NAME_MAX + 2];
+
 		for (int i = 0; tok && i < 4; i++)
 			point = tok = strtok_r(NULL, " ", &save);
 		if (!point || strncmp(point, OLD "/", sizeof(OLD)))
 			continue;
 		mountinfo_unescape(point);
 		const char *sub = point + sizeof(OLD) - 1;
-		/* One listed after the outermost mount it lies in comes with
-		 * that one: overlayfs refuses a lower with mounts below it,
-		 * and the read-only bind instead takes them along. Any
-		 * other is put back on its own, on top. */
-		if ((*done && path_within(sub, done)) || submount_covered(b, sub))
+		if (submount_covered(b, sub))
 			continue;
-		snprintf(done, sizeof(done), "%s", sub);
-		int r = host_entry(b, sub);
+		top_of(sub, top);
+		if (has_top(tops, n_tops, top))
+			continue;
+		if (n_tops == MAX_MOUNTED_TOPS)
+			return setup_fail(b->e, STEP_ROOT, E2BIG, "more than %d "
+					  "top-level directories hold mounts",
+					  MAX_MOUNTED_TOPS);
+		snprintf(tops[n_tops++], sizeof(tops[0]), "%s", top);
+		int r = host_entry(b, top);
 		if (r < 0)
 			return setup_fail(b->e, STEP_ROOT, -r,
-					  "mount the host's %s", sub);
+					  "mount the host's %s", top);
 	}
 	/* a mount missed would leave what it covers in view */
 	if (ferror(f))

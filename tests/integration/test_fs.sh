@@ -95,6 +95,17 @@ if [ "$(id -u)" = 0 ]; then
 		CLEANUP_MOUNTS=("$COVERED/nest/inner" "${CLEANUP_MOUNTS[@]}")
 	echo "mounted nested dir" >"$COVERED/nest/inner/shown"
 	chmod 644 "$COVERED"/dir/shown "$COVERED"/nest/inner/*
+	# a top-level directory that is a mount itself (a separate /usr,
+	# say): shown, and written in the write layer only
+	TOPMNT=$(mktemp -d /sbx-itest-topmount.XXXXXX) || exit 1
+	CLEANUP+=("$TOPMNT")
+	chmod 755 "$TOPMNT"
+	echo "covered top" >"$TOPMNT/secret"
+	chmod 644 "$TOPMNT/secret"
+	mount -t tmpfs -o mode=1777 sbx-itest "$TOPMNT" &&
+		CLEANUP_MOUNTS+=("$TOPMNT")
+	echo "mounted top" >"$TOPMNT/shown"
+	chmod 644 "$TOPMNT/shown"
 fi
 
 # An image root (the static probe and secrets in its hidden places): one
@@ -127,6 +138,14 @@ for mode in $MODES; do
 		shows "$mode" "$COVERED/dir/shown" "mounted dir"
 		shows "$mode" "$COVERED/file" "mounted file"
 		shows "$mode" "$COVERED/nest/inner/shown" "mounted nested dir"
+		shows "$mode" "$TOPMNT/shown" "mounted top"
+		held_by_kernel "$mode" "what a top-level mount covers stays covered" \
+			read "$TOPMNT/secret"
+		run_probe "$mode" create "$TOPMNT/inside" "written inside"
+		check "[$mode] write to a top-level host mount works inside" \
+			[ "$RC" = 0 ]
+		check "[$mode] ... and never reached the host" \
+			[ ! -e "$TOPMNT/inside" ]
 	fi
 	for s in /home/u /tmp /var/tmp; do
 		run_sbx "$mode" --policy "$IMG_POLICY" -- sbx-itest-probe \
