@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,7 +78,16 @@ static bool owned_dir(const char *path, uid_t uid)
 	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid;
 }
 
-/* Where the caller's records live (see registry.h). */
+static bool on_tmpfs(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && sf.f_type == TMPFS_MAGIC;
+}
+
+/* Where the caller's records live (see registry.h). Records are runtime
+ * state: in memory, where each run's write and unlink cost no journal and
+ * a reboot leaves none behind. */
 static void registry_path(char *buf, size_t size)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
@@ -88,10 +99,10 @@ static void registry_path(char *buf, size_t size)
 		snprintf(buf, size, "%s/sbx", xdg);
 	else if (owned_dir(run_user, uid))
 		snprintf(buf, size, "%s/sbx", run_user);
-	else if (uid == 0)
+	else if (uid == 0 && on_tmpfs("/run"))
 		snprintf(buf, size, "/run/sbx");
 	else
-		snprintf(buf, size, "/tmp/sbx-%u", (unsigned)uid);
+		snprintf(buf, size, "/dev/shm/sbx-%u", (unsigned)uid);
 }
 
 /* Opens the directory, refusing one that is not private to the caller

@@ -2,8 +2,9 @@
  *
  * One file per run, a packed sbx.RunRecord named by the run's id, in a
  * directory only its owner can read: $XDG_RUNTIME_DIR/sbx when that
- * directory is the caller's, else /run/user/UID/sbx, else /run/sbx (root)
- * or /tmp/sbx-UID. The directory is checked (lstat: a real directory, owned
+ * directory is the caller's, else /run/user/UID/sbx, else /run/sbx (root,
+ * when /run is a tmpfs) or /dev/shm/sbx-UID (a tmpfs everywhere). The
+ * directory is checked (lstat: a real directory, owned
  * by the caller, no access for anyone else) before every use, so another
  * user can neither plant records nor read ours. A broker removes its record
  * when its run ends; records of brokers that died first are removed by the

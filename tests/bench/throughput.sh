@@ -20,7 +20,7 @@ snapshot() {
 	echo "mounts $(wc -l </proc/self/mountinfo)"
 	echo "netns $(for p in /proc/[0-9]*; do readlink "$p/ns/net" 2>/dev/null; done | sort -u | wc -l)"
 	echo "sbx-processes $(pgrep -c -x sbx || true)"
-	echo "records $(ls -A "${XDG_RUNTIME_DIR:-/nonexistent}/sbx" /run/sbx "/tmp/sbx-$(id -u)" 2>/dev/null | grep -c '^[0-9a-f]\{12\}$' || true)"
+	echo "records $(ls -A "${XDG_RUNTIME_DIR:-/nonexistent}/sbx" /run/sbx "/dev/shm/sbx-$(id -u)" 2>/dev/null | grep -c '^[0-9a-f]\{12\}$' || true)"
 	echo "tmp $(ls -A /tmp /var/tmp /dev/shm 2>/dev/null | wc -l)"
 }
 
