@@ -197,3 +197,58 @@ int cgp_parse_proc_cgroup(const char *text, struct cgp_mounts *out)
 	}
 	return 0;
 }
+
+/* One /proc/self/cgroup line as a mount at the conventional place. */
+static int guess_line(const char *line, size_t len, bool v2_only,
+		      struct cgp_mounts *out)
+{
+	const char *c1 = memchr(line, ':', len);
+	const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
+	char point[300];
+
+	if (!c1 || !c2 || c2[1] != '/')
+		return -EINVAL;
+	size_t clen = (size_t)(c2 - c1 - 1), plen = len - (size_t)(c2 + 1 - line);
+	if (clen >= sizeof(out->m[0].controllers) || plen >= PATH_MAX)
+		return -EINVAL;
+	if (clen && memchr(c1 + 1, '=', clen))
+		/* a named hierarchy: none of ours; mixed with controllers,
+		 * not the convention */
+		return memchr(c1 + 1, ',', clen) ? -ENOENT : 0;
+	if (clen && v2_only)
+		return -ENOENT;
+	if (out->n >= CGP_MAX_MOUNTS)
+		return -E2BIG;
+	struct cgp_mount *m = &out->m[out->n];
+	m->version = clen ? 1 : 2;
+	snprintf(m->controllers, sizeof(m->controllers), "%.*s", (int)clen,
+		 c1 + 1);
+	if (clen)
+		snprintf(point, sizeof(point), "/sys/fs/cgroup/%s", m->controllers);
+	else
+		snprintf(point, sizeof(point), "/sys/fs/cgroup%s",
+			 v2_only ? "" : "/unified");
+	m->mountpoint = pool_add(out, point, strlen(point));
+	m->root = pool_add(out, "/", 1);
+	m->caller = pool_add(out, c2 + 1, plen);
+	if (!m->mountpoint || !m->root || !m->caller)
+		return -E2BIG;
+	out->n++;
+	return 0;
+}
+
+int cgp_guess_mounts(const char *text, bool v2_only, struct cgp_mounts *out)
+{
+	out->n = 0;
+	out->used = 0;
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+
+		int r = len ? guess_line(line, len, v2_only, out) : 0;
+		if (r < 0)
+			return r;
+		line = nl ? nl + 1 : NULL;
+	}
+	return out->n ? 0 : -ENOENT;
+}

@@ -1,7 +1,7 @@
 /* Parsing the kernel's cgroup descriptions: /proc/self/mountinfo (which
  * cgroup hierarchies are mounted where) and /proc/self/cgroup (where the
- * caller sits in each). Pure functions over text, for the fuzzer and tests
- * (broker). */
+ * caller sits in each), or the latter alone with the usual mount points.
+ * Pure functions over text, for the fuzzer and tests (broker). */
 #pragma once
 
 #include <limits.h>
@@ -39,6 +39,17 @@ int cgp_parse_mountinfo(const char *text, struct cgp_mounts *out);
 /* Fills each mount's caller path from /proc/self/cgroup text. Returns 0,
  * -EINVAL on malformed text, or -E2BIG when the pool is full. */
 int cgp_parse_proc_cgroup(const char *text, struct cgp_mounts *out);
+
+/* Fills out->m from /proc/self/cgroup text alone, each hierarchy where
+ * systemd (and every mainstream distribution) mounts it, with its root at
+ * the hierarchy's root: with v2_only cgroup2 on /sys/fs/cgroup; otherwise
+ * each v1 hierarchy "N:CTRLS:PATH" on /sys/fs/cgroup/CTRLS (named-only
+ * hierarchies such as name=systemd left out) and cgroup2 on
+ * /sys/fs/cgroup/unified. Reading mountinfo costs about 0.1 ms per run;
+ * the caller checks every guess against the filesystem before trusting
+ * it. Returns 0, -ENOENT when the text does not fit the convention,
+ * -EINVAL on malformed text, or -E2BIG. */
+int cgp_guess_mounts(const char *text, bool v2_only, struct cgp_mounts *out);
 
 /* true when the comma-separated list has the name. */
 bool cgp_has_controller(const char *list, const char *name);

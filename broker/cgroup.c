@@ -9,12 +9,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,20 +39,56 @@ static const char *v2_name(enum cg_ctrl c)
 	return c == CG_IO ? "io" : ctrl_names[c];
 }
 
-static int discover(struct cgp_mounts *m, struct sbx_error *err)
+static unsigned long cgroup_magic(const char *path)
 {
-	_cleanup_free_ char *buf = malloc(READ_MAX);
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 ? (unsigned long)sf.f_type : 0;
+}
+
+/* The hierarchies where the convention puts them (cgp_guess_mounts()),
+ * each checked: a cgroup file system of its version, holding the caller's
+ * group. -ENOENT when anything differs: mountinfo decides then. */
+static int guess_layout(const char *proc_cgroup, struct cgp_mounts *m)
+{
+	unsigned long top = cgroup_magic("/sys/fs/cgroup");
+	char path[PATH_MAX];
 	int r;
 
-	if (!buf)
+	if (top != CGROUP2_SUPER_MAGIC && top != TMPFS_MAGIC)
+		return -ENOENT;
+	r = cgp_guess_mounts(proc_cgroup, top == CGROUP2_SUPER_MAGIC, m);
+	for (size_t i = 0; r == 0 && i < m->n; i++) {
+		unsigned long want = m->m[i].version == 2 ? CGROUP2_SUPER_MAGIC :
+							    CGROUP_SUPER_MAGIC;
+		int n = snprintf(path, sizeof(path), "%s%s", m->m[i].mountpoint,
+				 m->m[i].caller);
+		if (n < 0 || (size_t)n >= sizeof(path) || cgroup_magic(path) != want)
+			r = -ENOENT;
+	}
+	return r;
+}
+
+static int discover(struct cgp_mounts *m, struct sbx_error *err)
+{
+	_cleanup_free_ char *self = malloc(READ_MAX), *mounts = NULL;
+	int r;
+
+	if (!self)
 		return sbx_err(err, -ENOMEM, "cgroups: out of memory");
-	r = cgf_read(AT_FDCWD, "/proc/self/mountinfo", buf, READ_MAX);
-	if (r < 0 || cgp_parse_mountinfo(buf, m) < 0)
+	r = cgf_read(AT_FDCWD, "/proc/self/cgroup", self, READ_MAX);
+	if (r < 0)
+		return sbx_err(err, r, "cgroups: cannot read /proc/self/cgroup");
+	if (guess_layout(self, m) == 0)
+		return 0;
+	if (!(mounts = malloc(READ_MAX)))
+		return sbx_err(err, -ENOMEM, "cgroups: out of memory");
+	r = cgf_read(AT_FDCWD, "/proc/self/mountinfo", mounts, READ_MAX);
+	if (r < 0 || cgp_parse_mountinfo(mounts, m) < 0)
 		return sbx_err(err, r < 0 ? r : -EINVAL,
 			       "cgroups: cannot parse /proc/self/mountinfo");
-	r = cgf_read(AT_FDCWD, "/proc/self/cgroup", buf, READ_MAX);
-	if (r < 0 || cgp_parse_proc_cgroup(buf, m) < 0)
-		return sbx_err(err, r < 0 ? r : -EINVAL,
+	if (cgp_parse_proc_cgroup(self, m) < 0)
+		return sbx_err(err, -EINVAL,
 			       "cgroups: cannot parse /proc/self/cgroup");
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* Fuzz harness for broker/cgroup-parse.h: the input is mountinfo text, a
  * NUL byte, then /proc/self/cgroup text (both as the kernel would give
- * them, NUL-terminated). Every string the parser fills must lie in the
+ * them, NUL-terminated); the first text also goes to cgp_guess_mounts()
+ * as /proc/self/cgroup text. Every string the parser fills must lie in the
  * pool (or be the empty caller) and the mount count stay within bounds. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,6 +57,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(&m);
 		(void)cgp_parse_proc_cgroup(cg, &m);
 		check(&m);
+	}
+	/* the /proc/self/cgroup text alone, as the convention's guess */
+	for (int v2_only = 0; v2_only < 2; v2_only++) {
+		memset(&m, 0, sizeof(m));
+		if (cgp_guess_mounts(text, v2_only, &m) == 0)
+			check(&m);
 	}
 	free(text);
 	return 0;

@@ -161,6 +161,22 @@ for mode in $MODES; do
 	fi
 	limits "$mode" "$mode"
 done
+# Hierarchies away from their usual places: in a mount namespace of the
+# test's own, /sys/fs/cgroup is moved elsewhere, so sbx's check of the
+# usual places fails and it reads mountinfo (broker/cgroup.c discover()).
+# The run must still be limited by the same groups, and leave none.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	res=$WORK/moved.json
+	mkdir -p "$WORK/cg"
+	capture unshare -m --propagation private sh -c \
+		'mount --move /sys/fs/cgroup "$1" && shift && exec "$@"' sh \
+		"$WORK/cg" "$SBXBIN" --policy strict --memory 128M --json "$res" \
+		-- "$HOG" mem 400
+	check "[root] cgroups found in mountinfo when moved: MLE in a cgroup (exit $RC)" \
+		test "$(json "$res" accounting)" = cgroup -a \
+		"$(json "$res" verdict)" = MLE -a $RC = 137
+	[ "$RC" = 137 ] || note "$OUT $ERR"
+fi
 stale=$(stale_groups)
 if [ -z "$stale" ]; then
 	ok "no cgroup left behind by any run above"

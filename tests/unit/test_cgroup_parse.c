@@ -115,6 +115,56 @@ static void test_pool_full(void **state)
 	assert_int_equal(strlen(ms.m[0].caller), 4001);
 }
 
+/* The convention's layout from /proc/self/cgroup alone (no mountinfo). */
+static void test_guess_hybrid(void **state)
+{
+	struct cgp_mounts ms;
+
+	assert_int_equal(cgp_guess_mounts(hybrid_cgroup, false, &ms), 0);
+	/* pids, memory, cpu and the v2 one; name=systemd is none of ours */
+	assert_int_equal(ms.n, 4);
+	const struct cgp_mount *mem = find(&ms, 1, "memory");
+	assert_non_null(mem);
+	assert_string_equal(mem->mountpoint, "/sys/fs/cgroup/memory");
+	assert_string_equal(mem->root, "/");
+	assert_string_equal(mem->caller, "/process_api/abc");
+	const struct cgp_mount *v2 = find(&ms, 2, NULL);
+	assert_non_null(v2);
+	assert_string_equal(v2->mountpoint, "/sys/fs/cgroup/unified");
+	assert_string_equal(v2->caller, "/");
+	assert_int_equal(cgp_guess_mounts("4:cpu,cpuacct:/a\n", false, &ms), 0);
+	assert_string_equal(ms.m[0].mountpoint, "/sys/fs/cgroup/cpu,cpuacct");
+	assert_true(cgp_has_controller(ms.m[0].controllers, "cpuacct"));
+}
+
+static void test_guess_v2(void **state)
+{
+	struct cgp_mounts ms;
+
+	assert_int_equal(cgp_guess_mounts("0::/user.slice/u.scope\n", true, &ms), 0);
+	assert_int_equal(ms.n, 1);
+	assert_int_equal(ms.m[0].version, 2);
+	assert_string_equal(ms.m[0].mountpoint, "/sys/fs/cgroup");
+	assert_string_equal(ms.m[0].caller, "/user.slice/u.scope");
+}
+
+/* Whatever the convention does not explain goes to mountinfo. */
+static void test_guess_refused(void **state)
+{
+	struct cgp_mounts ms;
+
+	assert_int_equal(cgp_guess_mounts("4:memory:/\n0::/\n", true, &ms),
+			 -ENOENT);
+	assert_int_equal(cgp_guess_mounts("3:cpu,name=x:/\n", false, &ms),
+			 -ENOENT);
+	assert_int_equal(cgp_guess_mounts("9:name=systemd:/\n", false, &ms),
+			 -ENOENT);
+	assert_int_equal(cgp_guess_mounts("", false, &ms), -ENOENT);
+	assert_int_equal(cgp_guess_mounts("garbage\n", false, &ms), -EINVAL);
+	assert_int_equal(cgp_guess_mounts("1:cpu:relative\n", false, &ms),
+			 -EINVAL);
+}
+
 static void test_has_controller(void **state)
 {
 	assert_true(cgp_has_controller("cpu,cpuacct", "cpuacct"));
@@ -131,6 +181,9 @@ int main(void)
 		cmocka_unit_test(test_escaped_mountpoint),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_pool_full),
+		cmocka_unit_test(test_guess_hybrid),
+		cmocka_unit_test(test_guess_v2),
+		cmocka_unit_test(test_guess_refused),
 		cmocka_unit_test(test_has_controller),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
