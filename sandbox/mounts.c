@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "mount-list.h"
 #include "mount-util.h"
 #include "net.h"
 #include "syscalls.h"
@@ -339,25 +340,6 @@ static bool submount_covered(const struct build *b, const char *sub)
 	return false;
 }
 
-/* A mountinfo path field in place, its octal escapes (\040 for a space)
- * decoded. */
-static void mountinfo_unescape(char *s)
-{
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
-					(s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
-
 /* The top-level entry top of the host's root, which holds or is one of
  * its other mounts, on top of the root overlay, as root_entry() makes it
  * when building entry by entry: an overlay of its own, or a read-only bind
@@ -385,67 +367,53 @@ static int host_entry(struct build *b, const char *top)
 
 #define MAX_MOUNTED_TOPS 64
 
-static bool has_top(char tops[][NAME_MAX + 2], size_t n, const char *top)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(tops[i], top))
-			return true;
-	return false;
-}
+struct mounted_tops {
+	struct build *b;
+	char names[MAX_MOUNTED_TOPS][NAME_MAX + 2];
+	size_t n;
+	const char *failed; /* the entry whose put-back failed */
+};
 
-/* "/a" of "/a/b/c". */
-static void top_of(const char *sub, char top[NAME_MAX + 2])
+/* One host mount at point (below OLD): its top-level entry, made once. */
+static int put_back_one(const char *point, void *arg)
 {
-	size_t n = strcspn(sub + 1, "/") + 1;
+	struct mounted_tops *t = arg;
+	const char *sub = point + sizeof(OLD) - 1;
+	size_t len = strcspn(sub + 1, "/") + 1;
 
-	snprintf(top, NAME_MAX + 2, "%.*s", (int)n, sub);
+	if (submount_covered(t->b, sub))
+		return 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (!strncmp(t->names[i], sub, len) && !t->names[i][len])
+			return 0;
+	if (t->n == MAX_MOUNTED_TOPS || len > NAME_MAX + 1)
+		return -E2BIG;
+	const char *top = t->names[t->n++];
+	snprintf(t->names[t->n - 1], sizeof(t->names[0]), "%.*s", (int)len, sub);
+	int r = host_entry(t->b, top);
+	if (r < 0)
+		t->failed = top;
+	return r < 0 ? r : 0;
 }
 
 /* The host's other mounts, which the overlay of its root mount alone does
  * not show (it shows what they cover instead): each top-level entry that
  * holds one, unless that one is replaced or hidden anyway, is made as
- * when building entry by entry (host_entry()). Read from our own mount
+ * when building entry by entry (host_entry()). Listed from our own mount
  * table, a copy of the host's as the broker saw it. */
 static int put_back_submounts(struct build *b)
 {
-	_cleanup_fclose_ FILE *f = fopen(OLD "/proc/self/mountinfo", "re");
-	_cleanup_free_ char *line = NULL;
-	char tops[MAX_MOUNTED_TOPS][NAME_MAX + 2];
-	size_t size = 0, n_tops = 0;
+	struct mounted_tops t = {.b = b};
+	int r = ml_each_below(OLD, OLD "/proc/self/mountinfo", put_back_one, &t);
 
-	if (!f)
-		return setup_fail(b->e, STEP_ROOT, errno,
-				  "read the host's mounts (/proc/self/mountinfo)");
-	while (getline(&line, &size, f) > 0) {
-		char *point = NULL, *save = NULL, *tok = strtok_r(line, " ", &save);
-		char top[NAME_MAX + 2];
-
-		for (int i = 0; tok && i < 4; i++)
-			point = tok = strtok_r(NULL, " ", &save);
-		if (!point || strncmp(point, OLD "/", sizeof(OLD)))
-			continue;
-		mountinfo_unescape(point);
-		const char *sub = point + sizeof(OLD) - 1;
-		if (submount_covered(b, sub))
-			continue;
-		top_of(sub, top);
-		if (has_top(tops, n_tops, top))
-			continue;
-		if (n_tops == MAX_MOUNTED_TOPS)
-			return setup_fail(b->e, STEP_ROOT, E2BIG, "more than %d "
-					  "top-level directories hold mounts",
-					  MAX_MOUNTED_TOPS);
-		snprintf(tops[n_tops++], sizeof(tops[0]), "%s", top);
-		int r = host_entry(b, top);
-		if (r < 0)
-			return setup_fail(b->e, STEP_ROOT, -r,
-					  "mount the host's %s", top);
-	}
+	if (r == -E2BIG)
+		return setup_fail(b->e, STEP_ROOT, E2BIG, "more than %d top-level "
+				  "directories hold mounts", MAX_MOUNTED_TOPS);
+	if (r < 0 && t.failed)
+		return setup_fail(b->e, STEP_ROOT, -r, "mount the host's %s",
+				  t.failed);
 	/* a mount missed would leave what it covers in view */
-	if (ferror(f))
-		return setup_fail(b->e, STEP_ROOT, errno ? errno : EIO,
-				  "read the host's mounts (/proc/self/mountinfo)");
-	return 0;
+	return r < 0 ? setup_fail(b->e, STEP_ROOT, -r, "list the host's mounts") : 0;
 }
 
 /* A directory of the write layer for each top-level directory of the

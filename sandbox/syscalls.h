@@ -63,3 +63,52 @@ static inline int sys_move_mount(int from_dfd, const char *from_path,
 	return (int)syscall(SYS_move_mount, from_dfd, from_path, to_dfd,
 			    to_path, flags);
 }
+
+/* listmount(2) and statmount(2), Linux 6.8 (Debian 12's headers predate
+ * them): the kernel's ABI, as include/uapi/linux/mount.h has it. */
+#ifndef SYS_statmount
+#define SYS_statmount 457
+#endif
+#ifndef SYS_listmount
+#define SYS_listmount 458
+#endif
+#define SBX_STATX_MNT_ID_UNIQUE 0x4000U
+#define SBX_STATMOUNT_MNT_POINT 0x10U
+
+struct sbx_mnt_id_req {
+	uint32_t size; /* 24: the first version */
+	uint32_t spare;
+	uint64_t mnt_id;
+	uint64_t param;
+};
+
+struct sbx_statmount {
+	uint32_t size;
+	uint32_t spare1;
+	uint64_t mask;
+	uint32_t sb_dev_major, sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags;
+	uint32_t fs_type;
+	uint64_t mnt_id, mnt_parent_id;
+	uint32_t mnt_id_old, mnt_parent_id_old;
+	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
+	uint64_t propagate_from;
+	uint32_t mnt_root;
+	uint32_t mnt_point; /* offset of the string in str[] */
+	uint64_t spare2[50];
+	char str[];
+};
+
+static inline long sys_listmount(const struct sbx_mnt_id_req *req,
+				 uint64_t *ids, size_t n, unsigned flags)
+{
+	return syscall(SYS_listmount, req, ids, n, flags);
+}
+
+static inline int sys_statmount(const struct sbx_mnt_id_req *req,
+				struct sbx_statmount *buf, size_t size,
+				unsigned flags)
+{
+	return (int)syscall(SYS_statmount, req, buf, size, flags);
+}
