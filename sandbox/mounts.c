@@ -732,7 +732,14 @@ static int bind_device(struct build *b, const char *host, const char *inside)
 
 	if (mu_join(src, OLD, host) < 0 || mu_join(dst, NEW, inside) < 0)
 		return -ENAMETOOLONG;
-	int r = mu_make_mountpoint(dst, true);
+	/* /dev is our own fresh tmpfs: the node's mount point is made
+	 * outright, with no look first (ENOENT: a directory to make). */
+	int fd = open(dst, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+		      0444);
+	int r = fd >= 0 || errno == EEXIST ? 0 :
+		errno == ENOENT ? mu_make_mountpoint(dst, true) : -errno;
+	if (fd >= 0)
+		close(fd);
 	/* Device nodes keep dev access: their host mount allows it, and our
 	 * own tmpfs could not hold working nodes in a user namespace. */
 	return r < 0 ? r : mu_bind(src, dst, false,
