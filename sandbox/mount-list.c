@@ -15,6 +15,7 @@
 
 #define BATCH 64
 
+/* Whether point lies strictly below path. */
 static bool below(const char *point, const char *path)
 {
 	size_t n = strlen(path);

@@ -377,9 +377,11 @@ struct mounted_tops {
 static int put_back_one(const char *point, void *arg)
 {
 	struct mounted_tops *t = arg;
+
+	if (strncmp(point, OLD "/", sizeof(OLD)))
+		return 0;
 	const char *sub = point + sizeof(OLD) - 1;
 	size_t len = strcspn(sub + 1, "/") + 1;
-
 	if (submount_covered(t->b, sub))
 		return 0;
 	for (size_t i = 0; i < t->n; i++)
