@@ -11,14 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static bool under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
+#include "mount-util.h"
 
 static bool host_root_is_layer(const Sbx__Filesystem *fs)
 {
@@ -33,19 +26,12 @@ static bool host_root_is_layer(const Sbx__Filesystem *fs)
 /* Would the sandbox show this host path as it is? */
 static bool visible_inside(const char *path, const Sbx__Policy *p)
 {
-	static const char *const fresh[] = {"/proc", "/sys", "/dev"};
 	const Sbx__Filesystem *fs = p->filesystem;
 
-	if (!host_root_is_layer(fs))
+	if (!host_root_is_layer(fs) || mu_replaced_or_hidden(fs, path))
 		return false;
-	for (size_t i = 0; i < fs->n_hidden_paths; i++)
-		if (under(path, fs->hidden_paths[i]))
-			return false;
 	for (size_t i = 0; i < fs->n_masked_paths; i++)
-		if (under(path, fs->masked_paths[i]))
-			return false;
-	for (size_t i = 0; i < sizeof(fresh) / sizeof(fresh[0]); i++)
-		if (under(path, fresh[i]))
+		if (mu_path_within(path, fs->masked_paths[i]))
 			return false;
 	return true;
 }

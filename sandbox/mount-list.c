@@ -11,17 +11,10 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "mount-util.h"
 #include "syscalls.h"
 
 #define BATCH 64
-
-/* Whether point lies strictly below path. */
-static bool below(const char *point, const char *path)
-{
-	size_t n = strlen(path);
-
-	return !strncmp(point, path, n) && point[n] == '/' && point[n + 1];
-}
 
 /* A mountinfo path field in place, its octal escapes (\040 for a space)
  * decoded. */
@@ -61,7 +54,7 @@ static int each_from_mountinfo(const char *mountinfo, const char *path,
 		if (!point)
 			continue;
 		unescape(point);
-		if (below(point, path))
+		if (mu_path_within(point, path) && strcmp(point, path))
 			r = fn(point, arg);
 	}
 	return r == 0 && ferror(f) ? -EIO : r;

@@ -29,6 +29,28 @@ int mu_pathf(char buf[PATH_MAX], const char *fmt, ...)
 	return n < 0 || n >= PATH_MAX ? -ENAMETOOLONG : 0;
 }
 
+bool mu_path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+bool mu_replaced_or_hidden(const Sbx__Filesystem *fs, const char *path)
+{
+	static const char *const own[] = {"/proc", "/sys", "/dev"};
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (mu_path_within(path, own[i]))
+			return true;
+	for (size_t i = 0; i < fs->n_hidden_paths; i++)
+		if (mu_path_within(path, fs->hidden_paths[i]))
+			return true;
+	return false;
+}
+
 int mu_mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];

@@ -237,6 +237,18 @@ static bool overlay_needless(const struct build *b, int n_lowers,
 	       empty_dir_at(lowers);
 }
 
+/* An overlay at NEW<sub> of its n_lowers lowers (what lowerdirs() said), or
+ * a read-only view where that answer or overlayfs says EINVAL: the lower
+ * has mounts below it that a user namespace may not clone, or a name
+ * overlayfs cannot take. */
+static int overlay_or_readonly(struct build *b, const char *sub, int n_lowers,
+			       const char *lowers, mode_t mode)
+{
+	int r = n_lowers > 0 ? overlay_at(b, sub, lowers, mode) : n_lowers;
+
+	return r == -EINVAL ? readonly_at(b, sub) : r;
+}
+
 /* One top-level entry of the first layer that has it: recreate symlinks,
  * bind files, overlay directories (or leave them empty where a fresh mount
  * or a hidden path will go). */
@@ -271,11 +283,7 @@ static int root_entry(struct build *b, const char *name, const char *lpath,
 	r = lowerdirs(b, sub, lowers, sizeof(lowers));
 	if (overlay_needless(b, r, lowers, st))
 		return 0;
-	if (r > 0)
-		r = overlay_at(b, sub, lowers, st->st_mode);
-	/* EINVAL: the lower has mounts below it that a user namespace may not
-	 * clone, or a name overlayfs cannot take. */
-	return r == -EINVAL ? readonly_at(b, sub) : r;
+	return overlay_or_readonly(b, sub, r, lowers, st->st_mode);
 }
 
 /* The root entry by entry: each top-level directory its own overlay. Needed
@@ -316,29 +324,6 @@ static int root_by_entry(struct build *b)
 	return 0;
 }
 
-/* Whether sub is dir or lies below it. */
-static bool path_within(const char *sub, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return !strncmp(sub, dir, n) && (sub[n] == '\0' || sub[n] == '/');
-}
-
-/* Whether a host mount at sub is replaced or covered anyway: our own
- * /proc, /sys and /dev, and the hidden paths. */
-static bool submount_covered(const struct build *b, const char *sub)
-{
-	static const char *const own[] = {"/proc", "/sys", "/dev"};
-
-	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
-		if (path_within(sub, own[i]))
-			return true;
-	for (size_t i = 0; i < b->fs->n_hidden_paths; i++)
-		if (path_within(sub, b->fs->hidden_paths[i]))
-			return true;
-	return false;
-}
-
 /* The top-level entry top of the host's root, which holds or is one of
  * its other mounts, on top of the root overlay, as root_entry() makes it
  * when building entry by entry: an overlay of its own, or a read-only bind
@@ -347,7 +332,7 @@ static bool submount_covered(const struct build *b, const char *sub)
  * could not reach is left out (a mount point deleted, or closed to it). */
 static int host_entry(struct build *b, const char *top)
 {
-	char lpath[PATH_MAX], target[PATH_MAX];
+	char lpath[PATH_MAX], target[PATH_MAX], lowers[PATH_MAX * 2];
 	struct stat st;
 	int r;
 
@@ -359,9 +344,8 @@ static int host_entry(struct build *b, const char *top)
 		return r;
 	if (!S_ISDIR(st.st_mode))
 		return mu_bind(lpath, target, false, SAFE | MOUNT_ATTR_RDONLY);
-	r = overlay_safe(lpath) ? overlay_at(b, top, lpath, st.st_mode) : -EINVAL;
-	/* EINVAL: mounts below it that a user namespace may not clone */
-	return r == -EINVAL ? readonly_at(b, top) : r;
+	r = lowerdirs(b, top, lowers, sizeof(lowers));
+	return overlay_or_readonly(b, top, r, lowers, st.st_mode);
 }
 
 #define MAX_MOUNTED_TOPS 64
@@ -382,7 +366,7 @@ static int put_back_one(const char *point, void *arg)
 		return 0;
 	const char *sub = point + sizeof(OLD) - 1;
 	size_t len = strcspn(sub + 1, "/") + 1;
-	if (submount_covered(t->b, sub))
+	if (mu_replaced_or_hidden(t->b->fs, sub))
 		return 0;
 	for (size_t i = 0; i < t->n; i++)
 		if (!strncmp(t->names[i], sub, len) && !t->names[i][len])
@@ -439,7 +423,7 @@ static int upper_tops(struct build *b, const char *lower, const char *upper)
 			continue;
 		snprintf(sub, sizeof(sub), "/%s", de->d_name);
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    submount_covered(b, sub))
+		    mu_replaced_or_hidden(b->fs, sub))
 			continue;
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return -errno;
@@ -899,18 +883,18 @@ static int enter_root(struct build *b)
 static bool touches_sys(const struct build *b)
 {
 	for (size_t i = 0; i < b->fs->n_hidden_paths; i++)
-		if (path_within(b->fs->hidden_paths[i], "/sys"))
+		if (mu_path_within(b->fs->hidden_paths[i], "/sys"))
 			return true;
 	for (size_t i = 0; i < b->fs->n_mounts; i++) {
 		const Sbx__Mount *m = b->fs->mounts[i];
 		const char *dst = m->destination ? m->destination : m->source;
-		if (dst && path_within(dst, "/sys"))
+		if (dst && mu_path_within(dst, "/sys"))
 			return true;
 	}
 	for (size_t i = 0; i < b->cfg->n_extra_mounts; i++)
-		if (path_within(b->cfg->extra_mounts[i].destination, "/sys"))
+		if (mu_path_within(b->cfg->extra_mounts[i].destination, "/sys"))
 			return true;
-	return b->fs->bind_workdir && path_within(b->fs->workdir, "/sys");
+	return b->fs->bind_workdir && mu_path_within(b->fs->workdir, "/sys");
 }
 
 /* /sys as late as it may be: the network namespace a fresh sysfs shows
