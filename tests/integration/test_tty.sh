@@ -13,7 +13,10 @@ for mode in $MODES; do
 	mkdir -p "$dir"
 	[ "$mode" = user ] && chown "$ITEST_UID:$ITEST_GID" "$dir"
 	sock=$dir/tmux.sock
-	T() { in_mode "$mode" tmux -S "$sock" "$@"; }
+	# tmux starts the pane's command with "$SHELL -c", or with the
+	# user's login shell when SHELL is unset (as under CI): nologin for
+	# the test user
+	T() { in_mode "$mode" env SHELL=/bin/sh tmux -S "$sock" "$@"; }
 	pane() { T capture-pane -p -J | grep -v '^$'; }
 	# wait_pane PATTERN: until the pane shows it (10 s: CI machines are
 	# loaded)
