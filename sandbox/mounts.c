@@ -27,6 +27,7 @@
 #include "mount-list.h"
 #include "mount-util.h"
 #include "net.h"
+#include "opaque.h"
 #include "syscalls.h"
 
 #define STAGE "/tmp"
@@ -41,6 +42,7 @@ struct build {
 	struct setup_error *e;
 	unsigned n; /* names for /upper/N, /work/N, /empty/N */
 	bool have_mask[2]; /* /empty/mask-file, /empty/mask-dir made */
+	struct opaque_set opq; /* hidden paths the overlays hide themselves */
 };
 
 /* mkdir with an exact mode: the umask is 0 while we build, and only the
@@ -178,15 +180,22 @@ static int overlay_mount(const char *sub, const char *lowers,
 		     opts) < 0 ? -errno : 0;
 }
 
-/* An overlay of the lower directories `lowers` at NEW<sub>, its writes in
- * the write layer. */
-static int overlay_at(struct build *b, const char *sub, const char *lowers,
-		      mode_t mode)
+/* An overlay of the n_lowers lower directories `lowers` at NEW<sub>, its
+ * writes in the write layer. Over a single lower, the hidden paths below
+ * sub are opaque directories of the upper (sandbox/opaque.h), unless the
+ * writes are kept on the host, where those marks would outlive the run. */
+static int overlay_at(struct build *b, const char *sub, int n_lowers,
+		      const char *lowers, mode_t mode)
 {
 	struct overlay_dirs d;
+	uint64_t hidden = 0;
 	int r = overlay_dirs(b, sub, mode, &d);
 
-	return r < 0 ? r : overlay_mount(sub, lowers, &d);
+	if (r >= 0 && n_lowers == 1 && !b->fs->keep_changes)
+		r = opaque_make(&b->opq, b->fs, sub, lowers, d.upper, &hidden);
+	if (r >= 0 && (r = overlay_mount(sub, lowers, &d)) >= 0)
+		opaque_add(&b->opq, hidden);
+	return r;
 }
 
 /* A read-only view of the first layer's sub: for read-only roots, and where
@@ -244,7 +253,9 @@ static bool overlay_needless(const struct build *b, int n_lowers,
 static int overlay_or_readonly(struct build *b, const char *sub, int n_lowers,
 			       const char *lowers, mode_t mode)
 {
-	int r = n_lowers > 0 ? overlay_at(b, sub, lowers, mode) : n_lowers;
+	opaque_forget(&b->opq, b->fs, sub);
+	int r = n_lowers > 0 ? overlay_at(b, sub, n_lowers, lowers, mode) :
+			       n_lowers;
 
 	return r == -EINVAL ? readonly_at(b, sub) : r;
 }
@@ -451,11 +462,14 @@ static int root_whole(struct build *b)
 		return setup_fail(b->e, STEP_ROOT, errno,
 				  "move the host's root mount in");
 	struct overlay_dirs d;
+	uint64_t hidden;
 	if ((r = overlay_dirs(b, "", st.st_mode, &d)) < 0 ||
 	    (r = upper_tops(b, "/lower", d.upper)) < 0 ||
+	    (r = opaque_make(&b->opq, b->fs, "", "/lower", d.upper, &hidden)) < 0 ||
 	    (r = overlay_mount("", "/lower", &d)) < 0)
 		return setup_fail(b->e, STEP_ROOT, -r,
 				  "mount the overlay over the host's root");
+	opaque_add(&b->opq, hidden);
 	return put_back_submounts(b);
 }
 
@@ -483,7 +497,7 @@ static int build_root(struct build *b)
 				  " (and every other layer) is not a directory" :
 				  " is not a directory");
 	if (r > 0 && !b->fs->read_only_root) {
-		r = overlay_at(b, "", lowers, 0755);
+		r = overlay_at(b, "", r, lowers, 0755);
 	} else if (r >= 2) {
 		/* overlayfs needs two lowers to mount without an upper */
 		snprintf(opts, sizeof(opts), "lowerdir=%s", lowers);
@@ -534,7 +548,8 @@ static int hide_paths(struct build *b)
 		 * a root built entry by entry, which root_entry() leaves
 		 * empty; /dev/shm) is empty, and writes to it stay in the
 		 * write layer: a bind over it would only cost time. */
-		if (!hidden_dir(p, target, &st) || st.st_dev == own.st_dev)
+		if (opaque_hides(&b->opq, i) || !hidden_dir(p, target, &st) ||
+		    st.st_dev == own.st_dev)
 			continue;
 		r = empty_dir(b, st.st_mode & 07777, src, sizeof(src));
 		/* nosuid and nodev come with the bind: the staging tmpfs,

@@ -129,6 +129,33 @@ shows() {
 	fi
 }
 
+# late_secrets MODE: files the host puts in hidden places while a sandbox
+# runs stay out of its sight too, not only what those places held when it
+# started (an overlay that merely looked empty would show them).
+late_secrets() {
+	local mode=$1 f line= out=
+	local late=("/tmp/sbx-itest-late.$$" "/var/tmp/sbx-itest-late.$$"
+		"${SECRETS[0]%/*}/sbx-itest-late.$$")
+	coproc LATE { in_mode "$mode" "$SBXBIN" --policy "$ITEST_POLICY" -- \
+		/bin/sh -c 'echo ready; read go; for f; do [ -e "$f" ] && echo "seen $f"; done; echo done' \
+		sh "${late[@]}" 2>&1; }
+	read -t 30 -r line <&"${LATE[0]}"
+	for f in "${late[@]}"; do
+		echo "late secret" >"$f" && CLEANUP+=("$f")
+		chmod 644 "$f"
+	done
+	echo go >&"${LATE[1]}"
+	out=$(timeout 30 cat <&"${LATE[0]}")
+	wait "$LATE_PID"
+	rm -f "${late[@]}"
+	if [ "$line" = ready ] && [ "$out" = done ]; then
+		ok "[$mode] files put in hidden places while a sandbox runs stay hidden"
+	else
+		fail "[$mode] files put in hidden places while a sandbox runs stay hidden" \
+			"$line $out"
+	fi
+}
+
 for mode in $MODES; do
 	if [ -n "$COVERED" ]; then
 		for s in dir/secret nest/inner/secret; do
@@ -163,6 +190,7 @@ for mode in $MODES; do
 			escapes_outside "$mode" "$s is readable" read "$s"
 		fi
 	done
+	late_secrets "$mode"
 	held_by_kernel "$mode" "chroot escape from a nested userns finds no host file (no filter)" \
 		--policy "$NOFILTER" -- chroot-escape "/tmp/sbx-itest-secret.$$"
 	held_by_kernel "$mode" "/etc/shadow masked" read /etc/shadow
