@@ -42,15 +42,30 @@ static int raise_ambient(char *const *keep, size_t n, struct setup_error *e)
 	return 0;
 }
 
+/* The bounding set down to what keep_set() kept, with prctl as
+ * capng_apply(CAPNG_SELECT_BOUNDS) does, but without the three reads of
+ * /proc/self/status it makes around the drops (some 60 µs of every run).
+ * The kernel's EINVAL marks the end of the capabilities it knows. */
+static int drop_bounding(struct setup_error *e)
+{
+	for (int cap = 0;; cap++) {
+		if (capng_have_capability(CAPNG_BOUNDING_SET, (unsigned)cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+			continue;
+		if (errno == EINVAL)
+			return 0;
+		return setup_fail(e, STEP_CAPS, errno, "drop bounding set");
+	}
+}
+
 int caps_drop_and_switch(char *const *keep, size_t n, uid_t uid, gid_t gid,
 			 bool set_groups, struct setup_error *e)
 {
 	int r = keep_set(keep, n, e);
 
-	if (r < 0)
+	if (r < 0 || (r = drop_bounding(e)) < 0)
 		return r;
-	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-		return setup_fail(e, STEP_CAPS, EPERM, "drop bounding set");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return setup_fail(e, STEP_CAPS, errno, "clear ambient set");
 	if (n && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)

@@ -7,6 +7,7 @@
 itest_init
 
 IDS_POLICY=$(test_policy ids 'identity { uid: 4242 gid: 4343 }')
+CAPS_POLICY=$(test_policy caps 'capabilities: ["net_bind_service", "kill"]')
 
 # Setuid copies of the probe where the sandbox shows them (a lower-layer
 # directory). The probe refuses every verb but report-ids when its ids
@@ -31,6 +32,12 @@ for mode in $MODES; do
 	escapes_outside "$mode" "the ids differ" ids 1000 1000
 	held_by_kernel "$mode" "capabilities all zero, NoNewPrivs 1" caps
 	escapes_outside "$mode" "capabilities or NoNewPrivs differ" caps
+	# Kept capabilities: exactly those (kill is 5, net_bind_service 10),
+	# in every set, the bounding set included, and still no_new_privs.
+	run_sbx "$mode" --policy "$CAPS_POLICY" -- /bin/grep -E '^(Cap|NoNewPrivs)' /proc/self/status
+	check "[$mode] a policy's capabilities kept, no other (0x420 in every set)" \
+		[ "$(awk '{print $2}' <<<"$OUT" | sort | uniq -c | awk '{print $1, $2}' |
+			tr '\n' ' ')" = "5 0000000000000420 1 1 " ]
 
 	# Descriptors of the caller.
 	capture in_mode "$mode" bash -c \
