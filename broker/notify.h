@@ -1,9 +1,10 @@
 /* Seccomp user notifications (broker): the payload's filter answers
  * SECCOMP_RET_USER_NOTIF for calls the policy sends to the broker; the
  * payload passes the listener over the channel before its exec. The broker
- * reads each notification, checks it is still valid, records the call by
- * name with its arguments and kills the sandbox; the call is never
- * answered, so it never returns into the program. */
+ * reads each notification, checks it is still valid and records the call
+ * by name with its arguments; the supervisor then ends the run
+ * (broker/supervise.c). The call is never answered, so it never returns
+ * into the program. */
 #pragma once
 
 #include <stdbool.h>
@@ -20,14 +21,13 @@ struct notify_record {
 };
 
 /* Handles one readable event on listener: receives the notification,
- * checks SECCOMP_IOCTL_NOTIF_ID_VALID before trusting what was read,
- * records the first call in *rec and kills the sandbox through pidfd
- * (PID 1: the kernel then kills every process of the sandbox, the caller
- * included, still waiting for an answer).
+ * checks SECCOMP_IOCTL_NOTIF_ID_VALID before trusting what was read and
+ * records the first call in *rec, leaving its caller waiting for an answer
+ * that never comes: the end of the run kills it.
  * Returns 0, -ENOENT when the notification vanished (the caller died:
  * nothing recorded), or another -errno (the listener is dead: stop polling
  * it). */
-int notify_handle(int listener, int pidfd, struct notify_record *rec);
+int notify_handle(int listener, struct notify_record *rec);
 
 /* Fills rec->name from nr and arch. */
 void notify_name(struct notify_record *rec);

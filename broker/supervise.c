@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "rss.h"
+#include "tree-usage.h"
 #include "syscalls.h"
 
 static uint64_t now_usec(void)
@@ -97,44 +97,48 @@ static int reap(struct launch *l, struct supervision *out)
 	return 0;
 }
 
-/* The payload's CPU so far: the cgroup's total less PID 1's setup. */
-static void check_cpu(struct launch *l, const struct watch *w, int timer,
-		      struct supervision *out)
+/* The payload's CPU so far: the cgroup's total less PID 1's setup, or
+ * without a cgroup what /proc says of the processes below PID 1 (where
+ * RLIMIT_CPU alone would allow each process the whole limit, rounded up
+ * to seconds). */
+static void check_cpu(const struct launch *l, const struct watch *w,
+		      int timer, struct supervision *out)
 {
 	uint64_t ticks, used;
 
-	if (read(timer, &ticks, sizeof(ticks)) < 0 ||
-	    cg_cpu_usec(w->cg, &out->cg_cpu_usec) < 0 || out->cpu_expired)
+	if (read(timer, &ticks, sizeof(ticks)) < 0 || out->cpu_expired ||
+	    !out->started)
 		return;
-	used = out->cg_cpu_usec - (out->started ? out->init_setup_cpu_usec : 0);
-	if (out->started && used >= w->cpu_usec) {
-		out->cpu_expired = true;
-		sys_pidfd_send_signal(l->pidfd, SIGKILL);
+	if (w->cg) {
+		if (cg_cpu_usec(w->cg, &out->cg_cpu_usec) < 0)
+			return;
+		used = out->cg_cpu_usec - out->init_setup_cpu_usec;
+	} else if (tree_cpu_usec(l->pid, &used) < 0) {
+		return;
 	}
+	if (used >= w->cpu_usec)
+		out->cpu_expired = true;
 }
 
-static void pump_output(struct launch *l, const struct watch *w, int i,
-			struct pollfd *p, struct supervision *out)
+static void pump_output(const struct watch *w, int i, struct pollfd *p,
+			struct supervision *out)
 {
 	if (output_pump(w->out, i) <= 0)
 		p->fd = -1;
-	if (w->out->exceeded && !out->output_exceeded) {
+	if (w->out->exceeded)
 		out->output_exceeded = true;
-		sys_pidfd_send_signal(l->pidfd, SIGKILL);
-	}
 }
 
 /* The seccomp listener (broker/notify.c): polled once the payload sent
- * it; a forbidden call kills the sandbox and is recorded in out->sys. */
-static void watch_notify(struct launch *l, struct pollfd *p,
-			 struct supervision *out)
+ * it; a forbidden call is recorded in out->sys (and ends the run). */
+static void watch_notify(struct pollfd *p, struct supervision *out)
 {
 	if (p->fd < 0 && out->listener >= 0)
 		p->fd = out->listener;
 	else if (p->fd >= 0 && p->revents) {
 		/* POLLIN only: with nothing pending the receive would block */
 		int r = p->revents & POLLIN
-				? notify_handle(p->fd, l->pidfd, &out->sys)
+				? notify_handle(p->fd, &out->sys)
 				: 0;
 		/* every filter user is gone, or the listener broke */
 		if ((r < 0 && r != -ENOENT) ||
@@ -146,18 +150,41 @@ static void watch_notify(struct launch *l, struct pollfd *p,
 }
 
 /* Without a cgroup nothing else limits memory: sum the tree's RSS. */
-static void check_rss(struct launch *l, const struct watch *w, int timer,
-		      struct supervision *out)
+static void check_rss(const struct launch *l, const struct watch *w,
+		      int timer, struct supervision *out)
 {
 	uint64_t ticks, rss;
 
 	if (read(timer, &ticks, sizeof(ticks)) < 0 || out->memory_exceeded ||
-	    rss_tree_bytes(l->pid, &rss) < 0)
+	    tree_rss_bytes(l->pid, &rss) < 0)
 		return;
-	if (rss > w->memory_bytes) {
+	if (rss > w->memory_bytes)
 		out->memory_exceeded = true;
-		sys_pidfd_send_signal(l->pidfd, SIGKILL);
-	}
+}
+
+static bool must_stop(const struct supervision *out)
+{
+	return out->wall_expired || out->cpu_expired || out->output_exceeded ||
+	       out->memory_exceeded || out->sys.hit;
+}
+
+/* Ends the run for a limit or a forbidden call. PID 1 is asked to kill and
+ * reap every process and report as usual (CHAN_STOP_SIGNAL), so the run's
+ * CPU time and peak RSS are still measured, rootless and without a cgroup
+ * too; the caller of a forbidden call stays blocked in the filter until
+ * then. Returns a timer for SUPERVISE_STOP_GRACE_MS, after which SIGKILL
+ * ends PID 1 (and every process of the sandbox) without a report; or -1
+ * when that had to be done at once. */
+static int stop_run(struct launch *l)
+{
+	int grace = arm_timer(SUPERVISE_STOP_GRACE_MS, false);
+
+	if (grace >= 0 && sys_pidfd_send_signal(l->pidfd, CHAN_STOP_SIGNAL) == 0)
+		return grace;
+	sys_pidfd_send_signal(l->pidfd, SIGKILL);
+	if (grace >= 0)
+		close(grace);
+	return -1;
 }
 
 static int open_timers(const struct watch *w, int *wall, int *cpu, int *rss,
@@ -165,8 +192,7 @@ static int open_timers(const struct watch *w, int *wall, int *cpu, int *rss,
 {
 	if (w->wall_ms && (*wall = arm_timer(w->wall_ms, false)) < 0)
 		return sbx_err_errno(err, *wall, "timerfd for the wall limit");
-	if (w->cpu_usec && w->cg &&
-	    (*cpu = arm_timer(SUPERVISE_CPU_TICK_MS, true)) < 0)
+	if (w->cpu_usec && (*cpu = arm_timer(SUPERVISE_CPU_TICK_MS, true)) < 0)
 		return sbx_err_errno(err, *cpu, "timerfd for the CPU limit");
 	if (w->memory_bytes && !w->cg &&
 	    (*rss = arm_timer(SUPERVISE_RSS_TICK_MS, true)) < 0)
@@ -177,10 +203,11 @@ static int open_timers(const struct watch *w, int *wall, int *cpu, int *rss,
 int supervise(struct launch *l, int sigfd, const struct watch *w,
 	      struct supervision *out, struct sbx_error *err)
 {
-	_cleanup_close_ int wall = -1, cpu = -1, rss = -1;
+	_cleanup_close_ int wall = -1, cpu = -1, rss = -1, grace = -1;
 	uint64_t start = now_usec();
+	bool stopping = false;
 	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_RSS, P_OUT, P_ERR, P_NOTIFY,
-	       P_PTY, P_N = P_PTY + PTY_NFDS };
+	       P_GRACE, P_PTY, P_N = P_PTY + PTY_NFDS };
 	struct pollfd fds[P_N] = {
 		[P_INIT] = {.fd = l->pidfd, .events = POLLIN},
 		[P_CHAN] = {.fd = l->chan, .events = POLLIN},
@@ -191,6 +218,7 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 		[P_OUT] = {.fd = w->out->pipe_rd[0], .events = POLLIN},
 		[P_ERR] = {.fd = w->out->pipe_rd[1], .events = POLLIN},
 		[P_NOTIFY] = {.fd = -1, .events = POLLIN},
+		[P_GRACE] = {.fd = -1, .events = POLLIN},
 	};
 	int r;
 
@@ -226,7 +254,7 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 			cg_stats(w->cg, &out->cg_stats);
 			out->has_cg_stats = true;
 		}
-		watch_notify(l, &fds[P_NOTIFY], out);
+		watch_notify(&fds[P_NOTIFY], out);
 		if (fds[P_SIG].revents)
 			forward_signal(l, sigfd);
 		if (fds[P_CPU].revents)
@@ -235,16 +263,23 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 			check_rss(l, w, rss, out);
 		for (int i = 0; i < 2; i++)
 			if (fds[P_OUT + i].revents)
-				pump_output(l, w, i, &fds[P_OUT + i], out);
+				pump_output(w, i, &fds[P_OUT + i], out);
 		if (w->pty)
 			pty_handle(w->pty, &fds[P_PTY]);
 		if (fds[P_WALL].revents) {
 			out->wall_expired = true;
-			sys_pidfd_send_signal(l->pidfd, SIGKILL);
 			fds[P_WALL].fd = -1;
+		}
+		if (fds[P_GRACE].revents) {
+			sys_pidfd_send_signal(l->pidfd, SIGKILL);
+			fds[P_GRACE].fd = -1;
 		}
 		if (fds[P_INIT].revents)
 			break;
+		if (!stopping && must_stop(out)) {
+			stopping = true;
+			fds[P_GRACE].fd = grace = stop_run(l);
+		}
 	}
 	out->wall_usec = now_usec() - start;
 	close_and_reset(&out->listener);

@@ -40,7 +40,8 @@ struct supervision {
 /* What to watch for: 0 means no limit. */
 struct watch {
 	uint64_t wall_ms;
-	uint64_t cpu_usec;   /* needs cg: the CPU of every process together */
+	uint64_t cpu_usec;   /* the CPU of every process together: the cgroup's,
+			      * or sampled from /proc without one */
 	uint64_t memory_bytes; /* without cg: sampled resident memory */
 	struct cgroup *cg;
 	struct output *out;  /* the stdout/stderr relay (may have no pipes) */
@@ -53,6 +54,10 @@ struct watch {
 /* How often the cgroup's CPU time is read while a CPU limit applies: a
  * spinning program is stopped at most this late. */
 #define SUPERVISE_CPU_TICK_MS 10
+
+/* How long PID 1 has to end the run when asked (a limit or a forbidden
+ * call) before SIGKILL ends it without its report. */
+#define SUPERVISE_STOP_GRACE_MS 500
 
 /* Runs until PID 1 has exited and been reaped (l->pidfd is then closed).
  * sigfd is a signalfd for the signals to forward. Returns 0 or -errno with

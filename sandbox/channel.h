@@ -4,6 +4,7 @@
  * safe in the cloned child and after fork. */
 #pragma once
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,13 @@ enum chan_type {
 };
 
 #define CHAN_MAX_FDS 8
+
+/* The broker's request to PID 1 to end the run (a limit or a forbidden
+ * call): PID 1 kills every process of the sandbox, reaps them and reports
+ * as when the payload exits, so the run's CPU time and peak RSS are still
+ * measured. Sent with pidfd_send_signal; PID 1 heeds it only from outside
+ * its PID namespace (or from its parent, without one). */
+#define CHAN_STOP_SIGNAL SIGUSR1
 
 /* A decoded setup failure, fixed size. */
 struct chan_setup_error {

@@ -162,6 +162,23 @@ static void forward(pid_t payload, bool group, int sig)
 	kill(payload, sig);
 }
 
+/* The broker's stop request (CHAN_STOP_SIGNAL): it comes from outside our
+ * PID namespace (sender pid 0 here, as getppid() is) or, without one, from
+ * our parent. The same signal from a process of the sandbox is ignored. */
+static bool stop_requested(const siginfo_t *si)
+{
+	return si->si_signo == CHAN_STOP_SIGNAL && si->si_code == SI_USER &&
+	       si->si_pid == getppid();
+}
+
+/* Kills the payload, and as the init of a PID namespace everything else at
+ * once; the loop then reaps the payload, and kill_and_reap_rest() what is
+ * left (without a PID namespace, the payload's descendants). */
+static void stop(pid_t payload)
+{
+	kill(getpid() == 1 ? -1 : payload, SIGKILL);
+}
+
 void init_run(const struct sandbox_config *cfg,
 	      const uint32_t setup_usec[TIME_MAX_])
 {
@@ -177,6 +194,7 @@ void init_run(const struct sandbox_config *cfg,
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, CHAN_STOP_SIGNAL);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	/* without a PID namespace, orphans must still come to us */
 	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
@@ -198,6 +216,12 @@ void init_run(const struct sandbox_config *cfg,
 	for (;;) {
 		siginfo_t si;
 		if (sigwaitinfo(&set, &si) < 0)
+			continue;
+		if (stop_requested(&si)) {
+			stop(payload);
+			continue;
+		}
+		if (si.si_signo == CHAN_STOP_SIGNAL)
 			continue;
 		if (si.si_signo != SIGCHLD) {
 			if (cfg->policy->process->forward_signals)

@@ -24,13 +24,13 @@ static int set_rlimit(int resource, bool has, uint64_t value)
 }
 
 /* RLIMIT_CPU counts per process, in whole seconds: SIGXCPU at the soft
- * limit, SIGKILL a second later. Without a cgroup it is the CPU limit;
- * with one the broker enforces the limit over every process together and
- * this is only a backstop, a second later so the broker acts first. */
-static int set_cpu_backstop(const Sbx__Limits *l, bool by_cgroup)
+ * limit, SIGKILL a second later. The broker enforces the limit over every
+ * process together (from the cgroup, or sampled from /proc without one);
+ * this is only a backstop, a second later so that the broker acts first. */
+static int set_cpu_backstop(const Sbx__Limits *l)
 {
 	uint64_t ms = l->cpu_time_ms + (l->has_extra_time_ms ? l->extra_time_ms : 0);
-	struct rlimit rl = {.rlim_cur = (ms + 999) / 1000 + (by_cgroup ? 1 : 0)};
+	struct rlimit rl = {.rlim_cur = (ms + 999) / 1000 + 1};
 
 	if (!l->has_cpu_time_ms)
 		return 0;
@@ -69,7 +69,7 @@ static int set_rlimits(const Sbx__Limits *l, bool cgroup_limits,
 					  lim[i].name,
 					  (unsigned long long)lim[i].value);
 	}
-	if ((r = set_cpu_backstop(l, cgroup_limits)) < 0)
+	if ((r = set_cpu_backstop(l)) < 0)
 		return setup_fail(e, STEP_RLIMITS, -r, "RLIMIT_CPU");
 	return 0;
 }

@@ -275,6 +275,13 @@ void sandbox_main(const struct sandbox_config *cfg)
 	uint32_t usec[TIME_MAX_] = {0};
 	int keep[] = {cfg->chan_fd, cfg->sync_fd, cfg->workdir_fd,
 		      cfg->netns_fd, cfg->root_fd};
+	sigset_t stop;
+
+	/* A stop request during setup waits for init_run() (as the init of
+	 * a PID namespace we would ignore it, without one die of it) */
+	sigemptyset(&stop);
+	sigaddset(&stop, CHAN_STOP_SIGNAL);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 
 	for (int i = 0; i < 3; i++)
 		if (cfg->stdio[i] >= 0 && dup2(cfg->stdio[i], i) < 0) {

@@ -97,14 +97,31 @@ limits() {
 			check "[$label] $* under --time 1s: TLE with CPU $cpu s (1.00..1.25)" \
 				awk -v v="$verdict" -v c="${cpu:-0}" \
 				'BEGIN { exit !(v == "TLE" && c >= 1.0 && c <= 1.25) }'
-		elif [ "$1" = spin ]; then
-			# RLIMIT_CPU stops it; rusage's split of the time is
-			# coarser (and skewed by steal time in a VM)
-			check "[$label] $* under --time 1s: TLE by RLIMIT_CPU, rusage CPU $cpu s" \
+		else
+			# the broker sums the tree's CPU from /proc (clock
+			# ticks): every process counts, not each for itself
+			# as with RLIMIT_CPU; rusage's figure is coarser (and
+			# skewed by steal time in a VM)
+			check "[$label] $* under --time 1s: TLE by the tree's sampled CPU, rusage CPU $cpu s" \
 				awk -v v="$verdict" -v c="${cpu:-0}" \
 				'BEGIN { exit !(v == "TLE" && c >= 0.5 && c <= 1.25) }'
 		fi
 	done
+
+	# A run the broker ends (a wall-clock limit, a forbidden call) is
+	# still measured: PID 1 kills, reaps and reports its rusage.
+	: >"$res"
+	run_sbx "$mode" --policy strict --time 1s --wall-time 1s --json "$res" -- "$HOG" cpu-sleep 300
+	cpu=$(json "$res" total) rss=$(json "$res" rusage_max_rss_bytes)
+	check "[$label] 300 ms of CPU, then sleep under --wall-time 1s: WLE, CPU $cpu s, peak RSS $rss" \
+		awk -v v="$(json "$res" verdict)" -v c="${cpu:-0}" -v r="${rss:-0}" \
+		'BEGIN { exit !(v == "WLE" && c >= 0.15 && c <= 0.6 && r > 0) }'
+	: >"$res"
+	run_sbx "$mode" --policy strict --json "$res" -- "$HOG" cpu-socket 300
+	cpu=$(json "$res" total) rss=$(json "$res" rusage_max_rss_bytes)
+	check "[$label] 300 ms of CPU, then socket(2) under strict: SYS, CPU $cpu s, peak RSS $rss" \
+		awk -v v="$(json "$res" verdict)" -v c="${cpu:-0}" -v r="${rss:-0}" \
+		'BEGIN { exit !(v == "SYS" && c >= 0.15 && c <= 0.6 && r > 0) }'
 
 	run_sbx "$mode" --policy strict --time 1s --wall-time 1s --json "$res" -- /bin/sleep 30
 	check "[$label] sleep 30 under --wall-time 1s: WLE after $(json "$res" wall_time) s" \

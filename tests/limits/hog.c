@@ -8,13 +8,17 @@
  *                    sleeps: only the orphan burns CPU
  *   forkbomb         fork until refused, report how many, exit 0
  *   write MIB        write MIB MiB of 'x' to stdout and stderr alternately
- *   cpu MS           burn MS ms of CPU time, print getrusage's figure */
+ *   cpu MS           burn MS ms of CPU time, print getrusage's figure
+ *   cpu-sleep MS     burn MS ms of CPU time, then sleep forever
+ *   cpu-socket MS    burn MS ms of CPU time, then call socket(2), which
+ *                    the strict policy forbids */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -132,6 +136,17 @@ int main(int argc, char **argv)
 		return writer(arg);
 	if (!strcmp(verb, "cpu"))
 		return cpu(arg);
-	fprintf(stderr, "usage: sbx-hog mem|spin|threads|orphan-spin|forkbomb|write|cpu [N]\n");
+	if (!strcmp(verb, "cpu-sleep")) {
+		cpu(arg);
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	if (!strcmp(verb, "cpu-socket")) {
+		cpu(arg);
+		fflush(stdout);
+		return socket(AF_INET, SOCK_STREAM, 0) < 0 ? 3 : 0;
+	}
+	fprintf(stderr, "usage: sbx-hog mem|spin|threads|orphan-spin|forkbomb|write|cpu|cpu-sleep|cpu-socket [N]\n");
 	return 2;
 }

@@ -1,0 +1,130 @@
+/* Resident memory and CPU time of a process tree from /proc (broker).
+ * Walks the "children" lists (orphans are PID 1's children, so none is
+ * missed) rather than scanning all of /proc. */
+#include "tree-usage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_TREE 4096
+
+static int read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static uint64_t rss_of(pid_t pid)
+{
+	char path[64], buf[128];
+	unsigned long size, resident;
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%lu %lu", &size, &resident) != 2)
+		return 0; /* gone meanwhile */
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Appends pid's children to the queue; threads have their own lists. */
+static void add_children(pid_t pid, pid_t *queue, size_t *n)
+{
+	char path[64], buf[4096];
+	char *p, *end;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
+		 (int)pid);
+	if (read_small(path, buf, sizeof(buf)) <= 0)
+		return;
+	for (p = buf; *n < MAX_TREE; p = end) {
+		long c = strtol(p, &end, 10);
+		if (end == p || c <= 0)
+			break;
+		queue[(*n)++] = (pid_t)c;
+	}
+}
+
+/* utime, stime, cutime, cstime of pid (fields 14 to 17 of its stat, which
+ * count from after the command name, which may hold spaces), in ticks. */
+static int cpu_ticks(pid_t pid, uint64_t t[4])
+{
+	char path[64], buf[1024];
+	unsigned long long v[4];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_small(path, buf, sizeof(buf)) < 0)
+		return -ESRCH;
+	char *p = strrchr(buf, ')');
+	for (int field = 2; p && field < 14; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu %llu %llu %llu", &v[0], &v[1], &v[2],
+			 &v[3]) != 4)
+		return -EINVAL;
+	for (int i = 0; i < 4; i++)
+		t[i] = v[i];
+	return 0;
+}
+
+/* Calls each(pid, arg) for init's descendants, parents first. */
+static int walk_tree(pid_t init, void (*each)(pid_t, void *), void *arg)
+{
+	pid_t *queue = malloc(MAX_TREE * sizeof(*queue));
+	size_t n = 0;
+
+	if (!queue)
+		return -ENOMEM;
+	add_children(init, queue, &n);
+	for (size_t i = 0; i < n; i++) {
+		each(queue[i], arg);
+		add_children(queue[i], queue, &n);
+	}
+	free(queue);
+	return 0;
+}
+
+static void add_rss(pid_t pid, void *total)
+{
+	*(uint64_t *)total += rss_of(pid);
+}
+
+int tree_rss_bytes(pid_t init, uint64_t *ret)
+{
+	*ret = 0;
+	return walk_tree(init, add_rss, ret);
+}
+
+static void add_cpu(pid_t pid, void *total)
+{
+	uint64_t t[4];
+
+	if (cpu_ticks(pid, t) == 0)
+		*(uint64_t *)total += t[0] + t[1] + t[2] + t[3];
+}
+
+int tree_cpu_usec(pid_t init, uint64_t *ret)
+{
+	uint64_t t[4], ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	int r = cpu_ticks(init, t);
+
+	if (r < 0)
+		return r;
+	ticks = t[2] + t[3];
+	if ((r = walk_tree(init, add_cpu, &ticks)) < 0)
+		return r;
+	*ret = ticks * 1000000 / (uint64_t)(hz > 0 ? hz : 100);
+	return 0;
+}
