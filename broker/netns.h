@@ -3,8 +3,8 @@
  * Creating a network namespace initialises every per-namespace part of the
  * network stack and registers lo: about 0.3 ms of CPU here, which clone3
  * would spend before PID 1 even exists. Instead PID 1 is cloned without
- * CLONE_NEWNET, and once it is released a helper forked from the broker
- * joins the sandbox's user namespace, creates the network namespace there
+ * CLONE_NEWNET, and just before it is released a helper forked from the
+ * broker joins the sandbox's user namespace, creates the network namespace there
  * (so the sandbox's user namespace owns it, exactly as after the clone),
  * brings lo up and passes the namespace to PID 1 over a socket pair, while
  * PID 1 mounts its root on the other CPU. PID 1 joins it before it mounts
@@ -46,9 +46,9 @@ int netns_prepare(struct netns_helper *h, int *child_sock,
 int netns_open_userns(struct netns_helper *h, pid_t pid1,
 		      struct sbx_error *err);
 
-/* After the release: forks the helper, which brings lo up when loopback,
- * and closes the broker's copies of the socket and the user namespace.
- * Returns 0 or -errno with err set. */
+/* Just before the release: forks the helper, which brings lo up when
+ * loopback, and closes the broker's copies of the socket and the user
+ * namespace. Returns 0 or -errno with err set. */
 int netns_start(struct netns_helper *h, bool loopback, struct sbx_error *err);
 
 /* Waits for the helper, which ends on its own within moments of its
