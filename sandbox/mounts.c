@@ -115,7 +115,8 @@ static int lowerdirs(struct build *b, const char *sub, char *out, size_t size)
 		struct stat st;
 		const char *l = strcmp(layer(b, i), "/") ? layer(b, i) : "";
 
-		snprintf(path, sizeof(path), OLD "%s%s", l, sub);
+		if (mu_pathf(path, OLD "%s%s", l, sub) < 0)
+			return -ENAMETOOLONG;
 		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		if (!overlay_safe(path))
@@ -173,9 +174,11 @@ static int overlay_mount(const char *sub, const char *lowers,
 
 	if (mu_join(target, NEW, sub) < 0)
 		return -ENAMETOOLONG;
-	snprintf(opts, sizeof(opts),
-		 "lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lowers,
-		 d->upper, d->work);
+	int n = snprintf(opts, sizeof(opts),
+			 "lowerdir=%s,upperdir=%s,workdir=%s,userxattr",
+			 lowers, d->upper, d->work);
+	if (n < 0 || (size_t)n >= sizeof(opts))
+		return -ENAMETOOLONG;
 	return mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV,
 		     opts) < 0 ? -errno : 0;
 }
@@ -205,8 +208,7 @@ static int readonly_at(struct build *b, const char *sub)
 	char src[PATH_MAX], dst[PATH_MAX];
 	const char *l = strcmp(layer(b, 0), "/") ? layer(b, 0) : "";
 
-	snprintf(src, sizeof(src), OLD "%s%s", l, sub);
-	if (mu_join(dst, NEW, sub) < 0)
+	if (mu_pathf(src, OLD "%s%s", l, sub) < 0 || mu_join(dst, NEW, sub) < 0)
 		return -ENAMETOOLONG;
 	return mu_bind(src, dst, true, SAFE | MOUNT_ATTR_RDONLY);
 }
@@ -307,8 +309,8 @@ static int root_by_entry(struct build *b)
 	for (size_t i = 0; i < n_layers(b); i++) {
 		char dir[PATH_MAX];
 		const char *l = strcmp(layer(b, i), "/") ? layer(b, i) : "";
-		snprintf(dir, sizeof(dir), OLD "%s", l);
-		_cleanup_closedir_ DIR *d = opendir(dir);
+		_cleanup_closedir_ DIR *d = mu_join(dir, OLD, l) == 0 ?
+			opendir(dir) : (errno = ENAMETOOLONG, NULL);
 		struct dirent *de;
 
 		if (!d)
