@@ -3,7 +3,6 @@
  * layer. Kernels before 6.6 take no user xattrs on tmpfs: then nothing
  * may be made and nothing left behind. */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +15,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "rm-tree.h"
 
 #include "opaque.h"
 
@@ -72,19 +73,10 @@ static int group_setup(void **state)
 	return 0;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
-	return nftw(base, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+	return rm_tree(base);
 }
 
 #define BIT(i) (UINT64_C(1) << (i))

@@ -3,7 +3,6 @@
  * processes standing for sandboxes. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +15,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "rm-tree.h"
 
 #include "registry.h"
 
@@ -32,19 +33,10 @@ static int setup(void **state)
 	return setenv("XDG_RUNTIME_DIR", base, 1);
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
-	return nftw(base, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+	return rm_tree(base);
 }
 
 /* A record for pid, as a broker writes it. */
