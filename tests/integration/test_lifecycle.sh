@@ -94,6 +94,13 @@ for mode in $MODES; do
 	done
 	no_leftover_processes "$mode" "no sandbox process left after the signals"
 
+	# The broker's stop request to PID 1 (SIGUSR1) cannot be forged from
+	# inside: rootless the payload may signal PID 1 (same uid), which
+	# must not end the run for it.
+	run_sbx "$mode" -- /bin/sh -c 'kill -USR1 1 2>/dev/null; sleep 0.3; echo alive'
+	check "[$mode] SIGUSR1 to PID 1 from inside ends nothing (exit $RC: $OUT)" \
+		test "$RC" = 0 -a "$OUT" = alive
+
 	# A payload that does not handle SIGINT dies of it: 130.
 	out=$WORK/sleep-$mode.out
 	start_bg "$mode" "$out" /bin/sh -c 'echo ready; exec sleep 20'
