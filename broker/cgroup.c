@@ -472,11 +472,12 @@ int cg_create(const Sbx__Policy *p, const char *parent, struct cgroup **ret,
 		if (r == -EBUSY)
 			snprintf(note, size, "the caller's cgroup is shared with "
 				 "other processes (%s): limits by rlimits and "
-				 "sampled memory, accounting by rusage; run sbx "
-				 "in a group of its own", err ? err->msg : "");
+				 "sampled CPU and memory, accounting by rusage; "
+				 "run sbx in a group of its own",
+				 err ? err->msg : "");
 		else
 			snprintf(note, size, "no cgroup delegated to uid %u (%s): "
-				 "limits by rlimits and sampled memory, "
+				 "limits by rlimits and sampled CPU and memory, "
 				 "accounting by rusage",
 				 (unsigned)geteuid(), err ? err->msg : "");
 		return 0;

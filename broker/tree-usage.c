@@ -3,6 +3,7 @@
  * missed) rather than scanning all of /proc. */
 #include "tree-usage.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -39,14 +40,14 @@ static uint64_t rss_of(pid_t pid)
 	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
-/* Appends pid's children to the queue; threads have their own lists. */
-static void add_children(pid_t pid, pid_t *queue, size_t *n)
+/* Appends to the queue the children of thread tid of pid. */
+static void add_thread_children(pid_t pid, const char *tid, pid_t *queue,
+				size_t *n)
 {
-	char path[64], buf[4096];
+	char path[96], buf[4096];
 	char *p, *end;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
-		 (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%s/children", (int)pid, tid);
 	if (read_small(path, buf, sizeof(buf)) <= 0)
 		return;
 	for (p = buf; *n < MAX_TREE; p = end) {
@@ -55,6 +56,23 @@ static void add_children(pid_t pid, pid_t *queue, size_t *n)
 			break;
 		queue[(*n)++] = (pid_t)c;
 	}
+}
+
+/* Appends pid's children to the queue: each thread has its own list (a
+ * child forked by a thread other than the first is on that thread's). */
+static void add_children(pid_t pid, pid_t *queue, size_t *n)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if (!(d = opendir(path)))
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			add_thread_children(pid, de->d_name, queue, n);
+	closedir(d);
 }
 
 /* utime, stime, cutime, cstime of pid (fields 14 to 17 of its stat, which

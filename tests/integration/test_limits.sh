@@ -86,7 +86,8 @@ limits() {
 	fi
 
 	local cpu verdict
-	for payload in "strict spin" "judge threads 4" "judge orphan-spin"; do
+	for payload in "strict spin" "judge threads 4" "judge orphan-spin" \
+		"judge thread-fork-spin"; do
 		set -- $payload
 		local pol=$1
 		shift

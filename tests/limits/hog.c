@@ -9,6 +9,9 @@
  *   forkbomb         fork until refused, report how many, exit 0
  *   write MIB        write MIB MiB of 'x' to stdout and stderr alternately
  *   cpu MS           burn MS ms of CPU time, print getrusage's figure
+ *   thread-fork-spin a second thread forks a spinner (a child on that
+ *                    thread's list of children, not the first one's), then
+ *                    both threads sleep
  *   cpu-sleep MS     burn MS ms of CPU time, then sleep forever
  *   cpu-socket MS    burn MS ms of CPU time, then call socket(2), which
  *                    the strict policy forbids */
@@ -58,6 +61,27 @@ static int threads(int n)
 		if (pthread_create(&t, NULL, spin, NULL) != 0)
 			return 3;
 	spin(NULL);
+	return 0;
+}
+
+static void *fork_spinner(void *arg)
+{
+	(void)arg;
+	if (fork() == 0)
+		spin(NULL);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int thread_fork_spin(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, fork_spinner, NULL) != 0)
+		return 3;
+	for (;;)
+		pause();
 	return 0;
 }
 
@@ -130,6 +154,8 @@ int main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	if (!strcmp(verb, "thread-fork-spin"))
+		return thread_fork_spin();
 	if (!strcmp(verb, "forkbomb"))
 		return forkbomb();
 	if (!strcmp(verb, "write"))
@@ -147,6 +173,6 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		return socket(AF_INET, SOCK_STREAM, 0) < 0 ? 3 : 0;
 	}
-	fprintf(stderr, "usage: sbx-hog mem|spin|threads|orphan-spin|forkbomb|write|cpu|cpu-sleep|cpu-socket [N]\n");
+	fprintf(stderr, "usage: sbx-hog mem|spin|threads|orphan-spin|thread-fork-spin|forkbomb|write|cpu|cpu-sleep|cpu-socket [N]\n");
 	return 2;
 }
