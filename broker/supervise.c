@@ -23,6 +23,29 @@ static uint64_t now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* Without a cgroup the broker walks the sandbox's processes in /proc, which
+ * takes time in proportion to their number (some 20 µs each): a walk is
+ * due only once twenty times its last duration has passed, so sampling a
+ * build of a thousand processes costs at most a twentieth of a CPU
+ * instead of all of one, and a small tree is still read every tick. */
+struct tree_sampler {
+	uint64_t next_usec;
+};
+
+#define TREE_SAMPLE_SHARE 20
+
+static bool tree_sample_due(const struct tree_sampler *t)
+{
+	return now_usec() >= t->next_usec;
+}
+
+static void tree_sample_done(struct tree_sampler *t, uint64_t started)
+{
+	uint64_t end = now_usec();
+
+	t->next_usec = end + (end - started) * TREE_SAMPLE_SHARE;
+}
+
 static int arm_timer(uint64_t ms, bool periodic)
 {
 	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -102,9 +125,9 @@ static int reap(struct launch *l, struct supervision *out)
  * RLIMIT_CPU alone would allow each process the whole limit, rounded up
  * to seconds). */
 static void check_cpu(const struct launch *l, const struct watch *w,
-		      int timer, struct supervision *out)
+		      int timer, struct tree_sampler *t, struct supervision *out)
 {
-	uint64_t ticks, used;
+	uint64_t ticks, used, started = now_usec();
 
 	if (read(timer, &ticks, sizeof(ticks)) < 0 || out->cpu_expired ||
 	    !out->started)
@@ -113,8 +136,13 @@ static void check_cpu(const struct launch *l, const struct watch *w,
 		if (cg_cpu_usec(w->cg, &out->cg_cpu_usec) < 0)
 			return;
 		used = out->cg_cpu_usec - out->init_setup_cpu_usec;
-	} else if (tree_cpu_usec(l->pid, &used) < 0) {
-		return;
+	} else {
+		if (!tree_sample_due(t))
+			return;
+		int r = tree_cpu_usec(l->pid, &used);
+		tree_sample_done(t, started);
+		if (r < 0)
+			return;
 	}
 	if (used >= w->cpu_usec)
 		out->cpu_expired = true;
@@ -151,14 +179,16 @@ static void watch_notify(struct pollfd *p, struct supervision *out)
 
 /* Without a cgroup nothing else limits memory: sum the tree's RSS. */
 static void check_rss(const struct launch *l, const struct watch *w,
-		      int timer, struct supervision *out)
+		      int timer, struct tree_sampler *t, struct supervision *out)
 {
-	uint64_t ticks, rss;
+	uint64_t ticks, rss, started = now_usec();
 
 	if (read(timer, &ticks, sizeof(ticks)) < 0 || out->memory_exceeded ||
-	    tree_rss_bytes(l->pid, &rss) < 0)
+	    !tree_sample_due(t))
 		return;
-	if (rss > w->memory_bytes)
+	int r = tree_rss_bytes(l->pid, &rss);
+	tree_sample_done(t, started);
+	if (r == 0 && rss > w->memory_bytes)
 		out->memory_exceeded = true;
 }
 
@@ -206,6 +236,7 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 	_cleanup_close_ int wall = -1, cpu = -1, rss = -1, grace = -1;
 	uint64_t start = now_usec();
 	bool stopping = false;
+	struct tree_sampler cpu_walk = {0}, rss_walk = {0};
 	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_RSS, P_OUT, P_ERR, P_NOTIFY,
 	       P_GRACE, P_PTY, P_N = P_PTY + PTY_NFDS };
 	struct pollfd fds[P_N] = {
@@ -258,9 +289,9 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 		if (fds[P_SIG].revents)
 			forward_signal(l, sigfd);
 		if (fds[P_CPU].revents)
-			check_cpu(l, w, cpu, out);
+			check_cpu(l, w, cpu, &cpu_walk, out);
 		if (fds[P_RSS].revents)
-			check_rss(l, w, rss, out);
+			check_rss(l, w, rss, &rss_walk, out);
 		for (int i = 0; i < 2; i++)
 			if (fds[P_OUT + i].revents)
 				pump_output(w, i, &fds[P_OUT + i], out);
