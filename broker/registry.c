@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,45 +16,21 @@
 
 #include "cleanup.h"
 #include "pb-util.h"
+#include "proc-stat.h"
 #include "syscalls.h"
 
 #define RECORD_MAX (1 << 20)
 #define MAX_RUNNING 4096
 
-/* Field `field` (>= 3) of /proc/PID/stat, as a number. */
-static int stat_field(pid_t pid, int field, uint64_t *ret)
-{
-	char path[64], buf[1024];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-	char *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = '\0';
-	/* the command name (field 2) may hold spaces and parentheses */
-	p = strrchr(buf, ')');
-	for (int f = 2; p && f < field; f++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%" SCNu64, ret) != 1)
-		return -EIO;
-	return 0;
-}
-
 int registry_start_ticks(pid_t pid, uint64_t *ret)
 {
-	return stat_field(pid, 22, ret);
+	return proc_stat_fields(pid, 22, ret, 1);
 }
 
 int registry_parent(pid_t pid)
 {
 	uint64_t ppid;
-	int r = stat_field(pid, 4, &ppid);
+	int r = proc_stat_fields(pid, 4, &ppid, 1);
 
 	return r < 0 ? r : (int)ppid;
 }

@@ -34,16 +34,19 @@ struct tree_sampler {
 
 #define TREE_SAMPLE_SHARE 20
 
-static bool tree_sample_due(const struct tree_sampler *t)
+/* walk(pid, ret) when due. Returns its result, or -EAGAIN when not due. */
+static int tree_sample(struct tree_sampler *t,
+		      int (*walk)(pid_t, uint64_t *), pid_t pid, uint64_t *ret)
 {
-	return now_usec() >= t->next_usec;
-}
+	uint64_t start = now_usec(), end;
+	int r;
 
-static void tree_sample_done(struct tree_sampler *t, uint64_t started)
-{
-	uint64_t end = now_usec();
-
-	t->next_usec = end + (end - started) * TREE_SAMPLE_SHARE;
+	if (start < t->next_usec)
+		return -EAGAIN;
+	r = walk(pid, ret);
+	end = now_usec();
+	t->next_usec = end + (end - start) * TREE_SAMPLE_SHARE;
+	return r;
 }
 
 static int arm_timer(uint64_t ms, bool periodic)
@@ -127,7 +130,7 @@ static int reap(struct launch *l, struct supervision *out)
 static void check_cpu(const struct launch *l, const struct watch *w,
 		      int timer, struct tree_sampler *t, struct supervision *out)
 {
-	uint64_t ticks, used, started = now_usec();
+	uint64_t ticks, used;
 
 	if (read(timer, &ticks, sizeof(ticks)) < 0 || out->cpu_expired ||
 	    !out->started)
@@ -136,13 +139,8 @@ static void check_cpu(const struct launch *l, const struct watch *w,
 		if (cg_cpu_usec(w->cg, &out->cg_cpu_usec) < 0)
 			return;
 		used = out->cg_cpu_usec - out->init_setup_cpu_usec;
-	} else {
-		if (!tree_sample_due(t))
-			return;
-		int r = tree_cpu_usec(l->pid, &used);
-		tree_sample_done(t, started);
-		if (r < 0)
-			return;
+	} else if (tree_sample(t, tree_cpu_usec, l->pid, &used) < 0) {
+		return;
 	}
 	if (used >= w->cpu_usec)
 		out->cpu_expired = true;
@@ -181,14 +179,12 @@ static void watch_notify(struct pollfd *p, struct supervision *out)
 static void check_rss(const struct launch *l, const struct watch *w,
 		      int timer, struct tree_sampler *t, struct supervision *out)
 {
-	uint64_t ticks, rss, started = now_usec();
+	uint64_t ticks, rss;
 
 	if (read(timer, &ticks, sizeof(ticks)) < 0 || out->memory_exceeded ||
-	    !tree_sample_due(t))
+	    tree_sample(t, tree_rss_bytes, l->pid, &rss) < 0)
 		return;
-	int r = tree_rss_bytes(l->pid, &rss);
-	tree_sample_done(t, started);
-	if (r == 0 && rss > w->memory_bytes)
+	if (rss > w->memory_bytes)
 		out->memory_exceeded = true;
 }
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proc-stat.h"
+
 #define MAX_TREE 4096
 
 static int read_small(const char *path, char *buf, size_t size)
@@ -75,25 +77,10 @@ static void add_children(pid_t pid, pid_t *queue, size_t *n)
 	closedir(d);
 }
 
-/* utime, stime, cutime, cstime of pid (fields 14 to 17 of its stat, which
- * count from after the command name, which may hold spaces), in ticks. */
+/* utime, stime, cutime, cstime of pid (fields 14 to 17), in ticks. */
 static int cpu_ticks(pid_t pid, uint64_t t[4])
 {
-	char path[64], buf[1024];
-	unsigned long long v[4];
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) < 0)
-		return -ESRCH;
-	char *p = strrchr(buf, ')');
-	for (int field = 2; p && field < 14; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%llu %llu %llu %llu", &v[0], &v[1], &v[2],
-			 &v[3]) != 4)
-		return -EINVAL;
-	for (int i = 0; i < 4; i++)
-		t[i] = v[i];
-	return 0;
+	return proc_stat_fields(pid, 14, t, 4);
 }
 
 /* Calls each(pid, arg) for init's descendants, parents first. */

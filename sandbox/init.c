@@ -18,6 +18,7 @@
 #include "channel.h"
 #include "cleanup.h"
 #include "payload.h"
+#include "proc-stat.h"
 
 static uint64_t tv_usec(struct timeval tv)
 {
@@ -59,26 +60,12 @@ static void fill_usage(Sbx__ExitReport *r)
  * the payload, which execs from it, has its own since the fork. */
 static void hide_cmdline(void)
 {
-	char buf[1024];
-	unsigned long start = 0, end = 0;
-	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	char *p;
+	uint64_t arg[2]; /* fields 48 and 49: arg_start, arg_end */
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
+	if (proc_stat_fields(0, 48, arg, 2) < 0 || arg[1] <= arg[0])
 		return;
-	buf[n] = '\0';
-	/* fields 48 and 49 (arg_start, arg_end) count from the one after
-	 * the command name, which may hold spaces */
-	p = strrchr(buf, ')');
-	for (int field = 2; p && field < 48; field++)
-		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p + 1, "%lu %lu", &start, &end) != 2 || end <= start)
-		return;
-	memset((void *)start, 0, end - start);
-	snprintf((char *)start, end - start, "sbx-init");
+	memset((void *)(uintptr_t)arg[0], 0, arg[1] - arg[0]);
+	snprintf((char *)(uintptr_t)arg[0], arg[1] - arg[0], "sbx-init");
 }
 
 /* Reaps whatever has exited; returns true once the payload has. */
@@ -162,13 +149,13 @@ static void forward(pid_t payload, bool group, int sig)
 	kill(payload, sig);
 }
 
-/* The broker's stop request (CHAN_STOP_SIGNAL): it comes from outside our
- * PID namespace (sender pid 0 here, as getppid() is) or, without one, from
- * our parent. The same signal from a process of the sandbox is ignored. */
-static bool stop_requested(const siginfo_t *si)
+/* Whether CHAN_STOP_SIGNAL is the broker's stop request: it comes from
+ * outside our PID namespace (sender pid 0 here, as getppid() is) or,
+ * without one, from our parent. From a process of the sandbox it is
+ * ignored. */
+static bool from_broker(const siginfo_t *si)
 {
-	return si->si_signo == CHAN_STOP_SIGNAL && si->si_code == SI_USER &&
-	       si->si_pid == getppid();
+	return si->si_code == SI_USER && si->si_pid == getppid();
 }
 
 /* Kills the payload, and as the init of a PID namespace everything else at
@@ -217,12 +204,11 @@ void init_run(const struct sandbox_config *cfg,
 		siginfo_t si;
 		if (sigwaitinfo(&set, &si) < 0)
 			continue;
-		if (stop_requested(&si)) {
-			stop(payload);
+		if (si.si_signo == CHAN_STOP_SIGNAL) {
+			if (from_broker(&si))
+				stop(payload);
 			continue;
 		}
-		if (si.si_signo == CHAN_STOP_SIGNAL)
-			continue;
 		if (si.si_signo != SIGCHLD) {
 			if (cfg->policy->process->forward_signals)
 				forward(payload, group, si.si_signo);
