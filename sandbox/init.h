@@ -1,4 +1,4 @@
-/* PID 1 of the sandbox once set up: forks the payload, reaps every process,
+/* PID 1 of the sandbox once set up: starts the payload, reaps every process,
  * forwards signals, reports the payload's end to the broker. */
 #pragma once
 

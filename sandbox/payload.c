@@ -1,4 +1,5 @@
-/* The payload process between fork and exec. */
+/* The payload process between its clone and its exec, in PID 1's memory
+ * (init.c start_payload()). */
 #include "payload.h"
 
 #include <errno.h>
