@@ -11,17 +11,21 @@
 
 #include "cleanup.h"
 
-int cgf_write(int dirfd, const char *name, const char *text)
+int cgf_write_fd(int fd, const char *text)
 {
-	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
 	size_t len = strlen(text);
-
-	if (fd < 0)
-		return -errno;
 	ssize_t n = write(fd, text, len);
+
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+int cgf_write(int dirfd, const char *name, const char *text)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : cgf_write_fd(fd, text);
 }
 
 int cgf_write_u64(int dirfd, const char *name, uint64_t v)

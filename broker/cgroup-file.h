@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Writes text in one write(2) to the open file fd. Returns 0 or -errno. */
+int cgf_write_fd(int fd, const char *text);
+
 /* Writes text to dirfd/name. Returns 0 or -errno. */
 int cgf_write(int dirfd, const char *name, const char *text);
 

@@ -12,6 +12,7 @@
 #include "cgroup-devices.h"
 #include "cgroup-file.h"
 #include "cgroup-internal.h"
+#include "cleanup.h"
 
 static struct cg_dir *dir_for(struct cgroup *cg, enum cg_ctrl c)
 {
@@ -172,17 +173,21 @@ static int io_limit(struct cg_dir *d, const Sbx__Policy *p,
 	return 0;
 }
 
+/* The kernel takes one rule per write(2): all of them through one open. */
 static int devices_v1(struct cg_dir *d, const struct dev_rule *rules,
 		      size_t n, struct sbx_error *err)
 {
+	_cleanup_close_ int fd = -1;
 	char line[64];
 	int r;
 
 	if ((r = cgf_write(d->fd, "devices.deny", "a")) < 0)
 		return fail(err, r, d, "devices.deny");
+	if ((fd = openat(d->fd, "devices.allow", O_WRONLY | O_CLOEXEC)) < 0)
+		return fail(err, -errno, d, "devices.allow");
 	for (size_t i = 0; i < n; i++) {
 		dev_rule_format(&rules[i], line, sizeof(line));
-		if ((r = cgf_write(d->fd, "devices.allow", line)) < 0)
+		if ((r = cgf_write_fd(fd, line)) < 0)
 			return fail(err, r, d, "devices.allow");
 	}
 	return 0;
