@@ -601,15 +601,28 @@ static void remove_dir(struct cg_dir *d)
 	}
 }
 
+/* The groups are empty by now whenever the run had a PID namespace of its
+ * own (its PID 1, reaped, took every process of it along): removed at the
+ * first try, with no kill to write. A group still busy means processes
+ * are left: they are killed, and the group removed once they are gone. */
 void cg_destroy(struct cgroup *cg)
 {
+	bool left[CG_MAX_DIRS] = {false}, any = false;
+
 	if (!cg)
 		return;
-	if (cg->v2 >= 0)
+	for (size_t i = 0; i < cg->n; i++) {
+		const struct cg_dir *d = &cg->dir[i];
+		left[i] = unlinkat(d->parent_fd, d->name, AT_REMOVEDIR) < 0 &&
+			  errno == EBUSY;
+		any |= left[i];
+	}
+	if (any && cg->v2 >= 0)
 		cgf_write(cg->dir[cg->v2].fd, "cgroup.kill", "1");
 	for (size_t i = 0; i < cg->n; i++) {
 		close(cg->dir[i].fd);
-		remove_dir(&cg->dir[i]);
+		if (left[i])
+			remove_dir(&cg->dir[i]);
 	}
 	if (cg->v2 >= 0 && (cg->in_leaf || cg->v2_enabled))
 		leave_leaf(cg);

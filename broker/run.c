@@ -86,6 +86,16 @@ static void register_run(const struct sandbox_config *cfg,
 		snprintf(res->id, sizeof(res->id), "%s", id);
 }
 
+/* The payload and everything it started are gone: `sbx list` and `sbx
+ * enter` have nothing left to find. */
+static void remove_record(void *data)
+{
+	const struct sbx_result *res = data;
+
+	if (res->id[0])
+		registry_remove(res->id);
+}
+
 /* The parts of the sandbox's own setup, as PID 1 measured them (they
  * overlap the broker's "seccomp" and fall in its "run"). */
 static void inside_timings(const struct supervision *s, struct sbx_result *res)
@@ -184,6 +194,8 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 		.cg = cg,
 		.out = o,
 		.pty = pty->active ? pty : NULL,
+		.reported = remove_record,
+		.reported_data = res,
 	};
 	struct launch l = LAUNCH_INIT;
 	sigset_t old;
@@ -214,7 +226,7 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 		r = supervise(&l, sigfd, &w, s, err);
 		timing(res, "run", t);
 		inside_timings(s, res);
-		if (res->id[0])
+		if (res->id[0] && !s->reported)
 			registry_remove(res->id);
 	}
 	launch_cleanup(&l);

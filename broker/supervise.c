@@ -277,9 +277,14 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 		 * read the groups now, before PID 1's own exit (the teardown
 		 * of its namespaces, a few hundred microseconds of CPU the
 		 * payload must not be charged). */
-		if (out->got_report && !out->has_cg_stats && w->cg) {
-			cg_stats(w->cg, &out->cg_stats);
-			out->has_cg_stats = true;
+		if (out->got_report && !out->reported) {
+			if (w->cg) {
+				cg_stats(w->cg, &out->cg_stats);
+				out->has_cg_stats = true;
+			}
+			if (w->reported)
+				w->reported(w->reported_data);
+			out->reported = true;
 		}
 		watch_notify(&fds[P_NOTIFY], out);
 		if (fds[P_SIG].revents)

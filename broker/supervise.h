@@ -18,7 +18,7 @@ struct supervision {
 	Sbx__ExitReport report;
 	bool got_error;              /* a setup step failed */
 	struct chan_setup_error error;
-	bool started;                /* the payload was forked */
+	bool started;                /* the payload was started */
 	uint64_t init_setup_cpu_usec;/* PID 1's CPU until then */
 	uint32_t setup_usec[CHAN_MAX_STEPS]; /* its setup's parts (enum
 				      * sandbox_timing), for --timings */
@@ -30,6 +30,7 @@ struct supervision {
 				      * its resident memory passed the limit */
 	uint64_t cg_cpu_usec;        /* last CPU reading of the cgroup */
 	bool has_cg_stats;           /* cg_stats, read when the report came */
+	bool reported;               /* watch.reported was called */
 	struct cg_stats cg_stats;
 	int init_status;             /* wait status of PID 1 */
 	uint64_t wall_usec;          /* release to PID 1's end */
@@ -46,6 +47,11 @@ struct watch {
 	struct cgroup *cg;
 	struct output *out;  /* the stdout/stderr relay (may have no pipes) */
 	struct pty *pty;     /* the terminal relay (broker/pty.c), or NULL */
+	/* Called once when PID 1 has reported the payload's end, for what
+	 * need not wait for PID 1's own exit (the teardown of its
+	 * namespaces); may be NULL. */
+	void (*reported)(void *data);
+	void *reported_data;
 };
 
 /* How often, without a cgroup, the sandbox's resident memory is summed. */
