@@ -66,9 +66,6 @@ static int stage(struct build *b)
 	static const char *const dirs[] = {OLD, NEW, "/upper", "/work",
 					   "/empty"};
 
-	/* Nothing we mount may propagate back to the host. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return setup_fail(b->e, STEP_STAGING, errno, "make / rprivate");
 	snprintf(opts, sizeof(opts), "size=%llu,mode=0755", size);
 	if (mount("sbx", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
 		return setup_fail(b->e, STEP_STAGING, errno,
@@ -925,6 +922,15 @@ static int mount_sys_early(struct build *b)
 static int mount_sys_late(struct build *b)
 {
 	return touches_sys(b) ? 0 : mount_sys(b);
+}
+
+int mnt_make_private(const struct sandbox_config *cfg, struct setup_error *e)
+{
+	if (!(cfg->ns_flags & CLONE_NEWNS))
+		return 0;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return setup_fail(e, STEP_STAGING, errno, "make / rprivate");
+	return 0;
 }
 
 int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e,

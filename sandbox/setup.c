@@ -198,6 +198,12 @@ static int setup_timens(const struct sandbox_config *cfg,
 typedef int (*setup_fn)(const struct sandbox_config *, struct setup_error *,
 			uint32_t usec[TIME_MAX_]);
 
+static int make_private(const struct sandbox_config *cfg, struct setup_error *e,
+			uint32_t usec[TIME_MAX_])
+{
+	return mnt_make_private(cfg, e);
+}
+
 static int mount_root(const struct sandbox_config *cfg, struct setup_error *e,
 		      uint32_t usec[TIME_MAX_])
 {
@@ -221,9 +227,10 @@ TIMED(setup_network, TIME_NETWORK)
 TIMED(setup_timens, TIME_TIMENS)
 
 /* The order matters: ids before mounts (the staging tmpfs is owned by the
- * namespace root), every mount before pivot_root. */
+ * namespace root), every mount before pivot_root. Cutting propagation
+ * needs neither, so it fills the wait for the maps. */
 static const setup_fn steps[] = {
-	timed_wait_for_maps, timed_become_ns_root, mount_root,
+	make_private, timed_wait_for_maps, timed_become_ns_root, mount_root,
 	timed_set_hostname, timed_setup_network, timed_setup_timens,
 };
 
