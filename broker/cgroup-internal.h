@@ -26,6 +26,8 @@ struct cg_dir {
 	int fd;             /* our group, O_DIRECTORY */
 	int parent_fd;      /* its parent, for rmdir */
 	char name[64];      /* our group's name in parent */
+	bool payload_only;  /* joined by the payload, not PID 1 (cg_finish) */
+	bool removed;       /* rmdir'd already (cg_remove_payload_groups) */
 	char path[PATH_MAX];
 };
 

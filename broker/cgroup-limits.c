@@ -65,8 +65,10 @@ static int pids_limit(struct cg_dir *d, const Sbx__Limits *l,
 
 	if (!l->has_processes)
 		return 0;
-	/* PID 1 of the sandbox counts too: one more than the payload's */
-	if ((r = cgf_write_u64(d->fd, "pids.max", l->processes + 1)) < 0)
+	/* PID 1 of the sandbox counts too where it is in the group: one
+	 * more than the payload's */
+	if ((r = cgf_write_u64(d->fd, "pids.max",
+			       l->processes + !d->payload_only)) < 0)
 		return fail(err, r, d, "pids.max");
 	return 0;
 }

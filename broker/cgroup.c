@@ -528,6 +528,8 @@ int cg_finish(struct cgroup *cg, const Sbx__Policy *p, int *join, size_t max,
 	if (cg->deferred && (r = make_deferred(cg, p, err)) < 0)
 		return r;
 	cg->deferred = 0;
+	for (size_t i = first; i < cg->n; i++)
+		cg->dir[i].payload_only = true;
 	if ((r = cg_write_limits(cg, p, err)) < 0)
 		return r;
 	if (cg->n - first > max)
@@ -601,6 +603,19 @@ static void remove_dir(struct cg_dir *d)
 	}
 }
 
+void cg_remove_payload_groups(struct cgroup *cg)
+{
+	for (size_t i = 0; cg && i < cg->n; i++) {
+		struct cg_dir *d = &cg->dir[i];
+		if (!d->payload_only || d->removed ||
+		    unlinkat(d->parent_fd, d->name, AT_REMOVEDIR) < 0)
+			continue;
+		d->removed = true;
+		close(d->fd);
+		d->fd = -1;
+	}
+}
+
 /* The groups are empty by now whenever the run had a PID namespace of its
  * own (its PID 1, reaped, took every process of it along): removed at the
  * first try, with no kill to write. A group still busy means processes
@@ -613,14 +628,16 @@ void cg_destroy(struct cgroup *cg)
 		return;
 	for (size_t i = 0; i < cg->n; i++) {
 		const struct cg_dir *d = &cg->dir[i];
-		left[i] = unlinkat(d->parent_fd, d->name, AT_REMOVEDIR) < 0 &&
+		left[i] = !d->removed &&
+			  unlinkat(d->parent_fd, d->name, AT_REMOVEDIR) < 0 &&
 			  errno == EBUSY;
 		any |= left[i];
 	}
 	if (any && cg->v2 >= 0)
 		cgf_write(cg->dir[cg->v2].fd, "cgroup.kill", "1");
 	for (size_t i = 0; i < cg->n; i++) {
-		close(cg->dir[i].fd);
+		if (cg->dir[i].fd >= 0)
+			close(cg->dir[i].fd);
 		if (left[i])
 			remove_dir(&cg->dir[i]);
 	}

@@ -5,9 +5,10 @@
  * Lifecycle: cg_create (the group that accounts CPU made) -> the sandbox is
  * cloned into it (cg_clone_fd) or attached (cg_attach) before it is
  * released -> cg_finish while its PID 1 mounts the root, before the
- * payload exists (the other groups made and joined, limits written) ->
- * cg_cpu_usec while it runs -> cg_stats after -> cg_destroy (kills what is
- * left, removes the groups). */
+ * payload exists (the other groups made, limits written; the payload
+ * joins them) -> cg_cpu_usec while it runs -> cg_stats after PID 1's report
+ * -> cg_remove_payload_groups while PID 1 exits -> cg_destroy (kills what
+ * is left, removes the rest). */
 #pragma once
 
 #include <stdbool.h>
@@ -46,13 +47,19 @@ bool cg_join_pending(const struct cgroup *cg);
 /* Makes the groups cg_create left for later (v1 hierarchies on hosts with
  * a v2 group, which does the CPU accounting), writes the policy's limits,
  * and opens the tasks file of each group made here into join (at most max,
- * close-on-exec, the caller's to close): the sandbox's PID 1 moves itself
- * in through them. Runs while PID 1 sets itself up, so it costs no
+ * close-on-exec, the caller's to close): the sandbox's payload moves itself
+ * in through them, first thing (PID 1 stays out). Runs while PID 1 sets itself up, so it costs no
  * start-up time; the payload, which the groups and limits are for, is
  * forked only after the broker says go. NULL cg: nothing to do. Returns
  * how many files were opened, or -errno with err set. */
 int cg_finish(struct cgroup *cg, const Sbx__Policy *p, int *join, size_t max,
 	      struct sbx_error *err);
+
+/* Removes the groups only the payload joined (the v1 ones of cg_finish;
+ * PID 1 stays out of them), which are empty once PID 1 has reported: the
+ * payload and all it started are reaped. Read cg_stats first. One still
+ * busy is left for cg_destroy. NULL is fine. */
+void cg_remove_payload_groups(struct cgroup *cg);
 
 /* fd of the v2 group for clone3(CLONE_INTO_CGROUP), or -1. */
 int cg_clone_fd(const struct cgroup *cg);

@@ -100,7 +100,8 @@ static __attribute__((noreturn)) void command(struct entry *x)
 		(void)scf_merge(&filter);
 		cfg->seccomp = &filter;
 	}
-	payload_exec(cfg);
+	/* the groups are joined already (join_cgroups()) */
+	payload_exec(cfg, &(const struct cgroup_join){.n = 0});
 }
 
 /* The sandbox's groups, so its limits and accounting cover the command. */

@@ -86,14 +86,21 @@ static void register_run(const struct sandbox_config *cfg,
 		snprintf(res->id, sizeof(res->id), "%s", id);
 }
 
-/* The payload and everything it started are gone: `sbx list` and `sbx
- * enter` have nothing left to find. */
-static void remove_record(void *data)
-{
-	const struct sbx_result *res = data;
+struct reported {
+	const struct sbx_result *res;
+	struct cgroup *cg;
+};
 
-	if (res->id[0])
-		registry_remove(res->id);
+/* The payload and everything it started are gone, while the kernel still
+ * tears down PID 1's namespaces: `sbx list` and `sbx enter` have nothing
+ * left to find, and the groups PID 1 is not in are empty. */
+static void release_early(void *data)
+{
+	const struct reported *r = data;
+
+	if (r->res->id[0])
+		registry_remove(r->res->id);
+	cg_remove_payload_groups(r->cg);
 }
 
 /* The parts of the sandbox's own setup, as PID 1 measured them (they
@@ -187,6 +194,7 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 		      uint64_t *t, struct sbx_error *err)
 {
 	const Sbx__Limits *lim = cfg->policy->limits;
+	struct reported rep = {res, cg};
 	struct watch w = {
 		.wall_ms = with_extra(lim, lim->has_wall_time_ms, lim->wall_time_ms),
 		.cpu_usec = with_extra(lim, lim->has_cpu_time_ms, lim->cpu_time_ms) * 1000,
@@ -194,8 +202,8 @@ static int supervised(struct sandbox_config *cfg, struct cgroup *cg,
 		.cg = cg,
 		.out = o,
 		.pty = pty->active ? pty : NULL,
-		.reported = remove_record,
-		.reported_data = res,
+		.reported = release_early,
+		.reported_data = &rep,
 	};
 	struct launch l = LAUNCH_INIT;
 	sigset_t old;

@@ -143,21 +143,28 @@ static void kill_and_reap_rest(void)
 		;
 }
 
-static int payload_main(void *cfg)
+struct payload_args {
+	const struct sandbox_config *cfg;
+	const struct cgroup_join *join;
+};
+
+static int payload_main(void *arg)
 {
-	payload_exec(cfg);
+	const struct payload_args *a = arg;
+
+	payload_exec(a->cfg, a->join);
 }
 
 #ifdef __SANITIZE_ADDRESS__
 /* AddressSanitizer cannot follow a clone onto a stack of our own (it warns
  * of false reports at the payload's noreturn calls): the sanitized build
  * forks. */
-static pid_t start_payload(const struct sandbox_config *cfg)
+static pid_t start_payload(struct payload_args *a)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		payload_main((void *)cfg);
+		payload_main(a);
 	return pid;
 }
 #else
@@ -170,10 +177,10 @@ static char payload_stack[256 * 1024] __attribute__((aligned(16)));
  * limits and signal mask are still its own: only CLONE_VM is shared. The
  * code it runs until the exec is ours; nothing it does touches memory we
  * use after it, and a failure ends it with _exit(), which wakes us. */
-static pid_t start_payload(const struct sandbox_config *cfg)
+static pid_t start_payload(struct payload_args *a)
 {
 	return clone(payload_main, payload_stack + sizeof(payload_stack),
-		     CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)cfg);
+		     CLONE_VM | CLONE_VFORK | SIGCHLD, a);
 }
 #endif
 
@@ -201,9 +208,10 @@ static void stop(pid_t payload)
 	kill(getpid() == 1 ? -1 : payload, SIGKILL);
 }
 
-void init_run(const struct sandbox_config *cfg,
+void init_run(const struct sandbox_config *cfg, const struct cgroup_join *join,
 	      const uint32_t setup_usec[TIME_MAX_])
 {
+	struct payload_args args = {cfg, join};
 	Sbx__ExitReport report = SBX__EXIT_REPORT__INIT;
 	bool group = cfg->policy->process->new_session;
 	sigset_t set;
@@ -225,13 +233,13 @@ void init_run(const struct sandbox_config *cfg,
 		_exit(125);
 	}
 
-	payload = start_payload(cfg);
+	payload = start_payload(&args);
 	if (payload < 0) {
 		chan_send_error(cfg->chan_fd, STEP_FORK, errno, "clone");
 		_exit(125);
 	}
-	if (payload == 0)
-		payload_exec(cfg);
+	for (int i = 0; i < join->n; i++)
+		close(join->fd[i]);
 	hide_cmdline();
 	chan_send_started(cfg->chan_fd, self_cpu_usec(), setup_usec, TIME_MAX_);
 

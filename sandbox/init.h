@@ -4,7 +4,9 @@
 
 #include "setup.h"
 
-/* Never returns: exits after reporting. setup_usec: how long each part of
- * the setup took (enum sandbox_timing), sent on with the start. */
+/* Never returns: exits after reporting. join: the groups the payload
+ * joins (closed here once it has); setup_usec: how long each part of the
+ * setup took (enum sandbox_timing), sent on with the start. */
 __attribute__((noreturn)) void init_run(const struct sandbox_config *cfg,
+					const struct cgroup_join *join,
 					const uint32_t setup_usec[TIME_MAX_]);

@@ -88,12 +88,28 @@ static int die_with_parent(int chan_fd)
 	return 0;
 }
 
-static int prepare(const struct sandbox_config *cfg, struct setup_error *e)
+/* Writing "0" to a v1 group's tasks file moves the writer itself, the one
+ * move the kernel makes without waiting for an RCU grace period
+ * (milliseconds here). First, so that all the payload does is counted. */
+static int join_groups(const struct cgroup_join *join, struct setup_error *e)
+{
+	for (int i = 0; i < join->n; i++)
+		if (write(join->fd[i], "0", 1) != 1)
+			return setup_fail(e, STEP_CGROUP, errno,
+					  "move into group %d of %d", i + 1,
+					  join->n);
+	return 0;
+}
+
+static int prepare(const struct sandbox_config *cfg,
+		   const struct cgroup_join *join, struct setup_error *e)
 {
 	const Sbx__Policy *p = cfg->policy;
 	sigset_t all;
 	int r;
 
+	if ((r = join_groups(join, e)) < 0)
+		return r;
 	sigfillset(&all);
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
 	/* A new session has no controlling terminal: TIOCSTI into the
@@ -136,11 +152,12 @@ static int prepare(const struct sandbox_config *cfg, struct setup_error *e)
 	return 0;
 }
 
-void payload_exec(const struct sandbox_config *cfg)
+void payload_exec(const struct sandbox_config *cfg,
+		  const struct cgroup_join *join)
 {
 	struct setup_error e = {0};
 
-	if (prepare(cfg, &e) == 0) {
+	if (prepare(cfg, join, &e) == 0) {
 		execve(cfg->exec_path, cfg->argv, cfg->envp);
 		setup_fail(&e, STEP_EXEC, errno, "execve %s", cfg->exec_path);
 	}

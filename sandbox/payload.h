@@ -3,7 +3,8 @@
 
 #include "setup.h"
 
-/* Session, rlimits, working directory, capabilities and ids,
- * no_new_privs, seccomp, exec. Never returns: on failure reports
- * (step, errno, detail) to the broker and exits 125. */
-__attribute__((noreturn)) void payload_exec(const struct sandbox_config *cfg);
+/* The v1 groups in join, session, rlimits, working directory,
+ * capabilities and ids, no_new_privs, seccomp, exec. Never returns: on
+ * failure reports (step, errno, detail) to the broker and exits 125. */
+__attribute__((noreturn)) void payload_exec(const struct sandbox_config *cfg,
+					    const struct cgroup_join *join);

@@ -234,30 +234,30 @@ static const setup_fn steps[] = {
 	timed_set_hostname, timed_setup_network, timed_setup_timens,
 };
 
-/* Moves us into the groups the broker made while we set up: writing "0"
- * to a v1 group's tasks file moves the writer itself, the one move the
- * kernel makes without waiting for an RCU grace period (milliseconds
- * here). The payload, forked next, inherits the groups. */
-static int join_groups(const struct sandbox_config *cfg, struct setup_error *e)
+/* The groups the broker made while we set up, for the payload to join:
+ * PID 1 stays out of them, so they are empty, and the broker may remove
+ * them, as soon as PID 1 has reaped the payload's processes. */
+static int receive_groups(const struct sandbox_config *cfg,
+			  struct cgroup_join *join, struct setup_error *e)
 {
 	int fds[CHAN_MAX_FDS], n = chan_recv_cgroup_join(cfg->chan_fd, fds);
-	int r = 0;
 
 	if (n < 0)
 		return setup_fail(e, STEP_CGROUP, -n, "receive the groups");
-	for (int i = 0; i < n; i++) {
-		if (r == 0 && write(fds[i], "0", 1) != 1)
-			r = setup_fail(e, STEP_CGROUP, errno,
-				       "move into group %d of %d", i + 1, n);
-		close(fds[i]);
+	if ((size_t)n > sizeof(join->fd) / sizeof(join->fd[0])) {
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+		return setup_fail(e, STEP_CGROUP, E2BIG, "%d groups", n);
 	}
-	return r;
+	memcpy(join->fd, fds, (size_t)n * sizeof(fds[0]));
+	join->n = n;
+	return 0;
 }
 
 /* The payload needs its cgroups, their limits and its filter, which the
  * broker has been making, writing and compiling meanwhile. */
 static void wait_for_go(const struct sandbox_config *cfg,
-			uint32_t usec[TIME_MAX_])
+			struct cgroup_join *join, uint32_t usec[TIME_MAX_])
 {
 	struct setup_error e = {0};
 	struct timespec t;
@@ -269,7 +269,7 @@ static void wait_for_go(const struct sandbox_config *cfg,
 				"wait for the broker's limits and filter");
 		_exit(125);
 	}
-	if (cfg->cgroup_join && join_groups(cfg, &e) < 0) {
+	if (cfg->cgroup_join && receive_groups(cfg, join, &e) < 0) {
 		chan_send_error(cfg->chan_fd, e.step, e.errnum, e.detail);
 		_exit(125);
 	}
@@ -278,6 +278,7 @@ static void wait_for_go(const struct sandbox_config *cfg,
 
 void sandbox_main(const struct sandbox_config *cfg)
 {
+	struct cgroup_join join = {.n = 0};
 	struct setup_error e = {0};
 	uint32_t usec[TIME_MAX_] = {0};
 	int keep[] = {cfg->chan_fd, cfg->sync_fd, cfg->workdir_fd,
@@ -303,11 +304,11 @@ void sandbox_main(const struct sandbox_config *cfg)
 			_exit(125);
 		}
 	}
-	wait_for_go(cfg, usec);
+	wait_for_go(cfg, &join, usec);
 	close(cfg->sync_fd);
 	if (cfg->workdir_fd >= 0)
 		close(cfg->workdir_fd);
 	if (cfg->root_fd >= 0)
 		close(cfg->root_fd);
-	init_run(cfg, usec);
+	init_run(cfg, &join, usec);
 }

@@ -16,6 +16,13 @@
 
 struct scf_prog;
 
+/* The tasks files of the v1 groups the payload joins before anything else
+ * (CHAN_CGROUP_JOIN; broker/cgroup.h cg_finish), at most 8. */
+struct cgroup_join {
+	int fd[8];
+	int n;
+};
+
 enum sandbox_step {
 	STEP_SYNC = 1,  /* waiting for the broker to write the id maps */
 	STEP_IDENTITY,  /* becoming root of the user namespace */
@@ -40,7 +47,7 @@ enum sandbox_step {
 	STEP_SECCOMP,
 	STEP_EXEC,
 	STEP_JOIN,      /* sbx enter: joining a running sandbox */
-	STEP_CGROUP,    /* PID 1 moving itself into the v1 groups */
+	STEP_CGROUP,    /* receiving the v1 groups, the payload joining them */
 	STEP_MAX_,
 };
 
