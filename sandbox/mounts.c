@@ -618,10 +618,23 @@ static int mask_source(struct build *b, bool dir, const char **ret)
 	return 0;
 }
 
+/* A kernel file of /proc that only its owner may open (0400, 0200:
+ * kcore, kpage*, vmallocinfo, timer_list on recent kernels) is the host
+ * root's, and no user namespace of sbx maps the host's root (as root the
+ * ids start at 1879048192, rootless only the caller's): the kernel
+ * refuses it to every process of the sandbox, whatever capabilities a
+ * policy keeps, so it needs no mask. A kernel that opens one up to others
+ * gets the mask, as the mode is read here, not assumed. */
+static bool owner_only_kernel_file(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && !(st->st_mode & 077);
+}
+
 /* Makes each of paths inaccessible (an empty read-only node over it);
- * paths that do not exist are skipped. */
+ * paths that do not exist are skipped, and with kernel_files, those only
+ * the host's root may open. */
 static int mask_list(struct build *b, unsigned step, const char *root,
-		     const char *const *paths, size_t n)
+		     const char *const *paths, size_t n, bool kernel_files)
 {
 	for (size_t i = 0; i < n; i++) {
 		char target[PATH_MAX];
@@ -630,7 +643,8 @@ static int mask_list(struct build *b, unsigned step, const char *root,
 		int r;
 
 		if (mu_join(target, root, paths[i]) < 0 ||
-		    lstat(target, &st) < 0 || S_ISLNK(st.st_mode))
+		    lstat(target, &st) < 0 || S_ISLNK(st.st_mode) ||
+		    (kernel_files && owner_only_kernel_file(&st)))
 			continue;
 		r = mask_source(b, S_ISDIR(st.st_mode), &src);
 		if (r >= 0)
@@ -685,14 +699,21 @@ static int mount_proc(struct build *b)
 			 MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
 		return setup_fail(b->e, STEP_PROC, errno, "mount proc on /proc");
 	}
-	r = mask_list(b, STEP_PROC, target, proc_masked, ARRAY_SIZE(proc_masked));
+	r = mask_list(b, STEP_PROC, target, proc_masked, ARRAY_SIZE(proc_masked),
+		      true);
 	return r < 0 ? r : readonly_list(b, STEP_PROC, target, proc_readonly,
 					 ARRAY_SIZE(proc_readonly));
 }
 
 static const char *const sys_masked[] = {
-	"/firmware", "/devices/virtual/powercap", "/kernel/security",
-	"/kernel/debug", "/fs/bpf",
+	"/firmware", "/devices/virtual/powercap",
+};
+/* Where the host mounts securityfs, debugfs and bpffs. In a sysfs of our
+ * own they are the kernel's permanently empty mount points (no entry can
+ * be made in them, and no process of the sandbox may mount), so only the
+ * host's /sys, bound with its mounts, needs them masked. */
+static const char *const sys_mount_points[] = {
+	"/kernel/security", "/kernel/debug", "/fs/bpf",
 };
 
 /* A fresh sysfs shows our own network namespace; mounting one needs that
@@ -708,13 +729,19 @@ static int mount_sys(struct build *b)
 		return r;
 	if (mu_mkdir_p(target, 0555) < 0)
 		return setup_fail(b->e, STEP_SYS, errno, "mkdir /sys");
-	if (!(b->cfg->ns_flags & CLONE_NEWNET) ||
-	    mount("sysfs", target, "sysfs",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
+	bool fresh = (b->cfg->ns_flags & CLONE_NEWNET) &&
+		     mount("sysfs", target, "sysfs",
+			   MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) == 0;
+	if (!fresh)
 		r = mu_bind(OLD "/sys", target, true, attrs);
 	if (r < 0)
 		return setup_fail(b->e, STEP_SYS, -r, "mount sysfs on /sys");
-	return mask_list(b, STEP_SYS, target, sys_masked, ARRAY_SIZE(sys_masked));
+	r = mask_list(b, STEP_SYS, target, sys_masked, ARRAY_SIZE(sys_masked),
+		      false);
+	if (r < 0 || fresh)
+		return r;
+	return mask_list(b, STEP_SYS, target, sys_mount_points,
+			 ARRAY_SIZE(sys_mount_points), false);
 }
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random",
@@ -745,6 +772,9 @@ static int bind_device(struct build *b, const char *host, const char *inside)
 				   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
 }
 
+/* The staging directory bound at /dev. */
+#define DEVDIR "/devfs"
+
 /* A minimal /dev: the harmless character devices bound from the host, a
  * private devpts instance, /dev/shm in the write layer, the usual links. */
 static int mount_dev(struct build *b)
@@ -753,10 +783,13 @@ static int mount_dev(struct build *b)
 	char path[PATH_MAX], shm[64];
 	int r;
 
-	if (mu_mkdir_p(dev, 0755) < 0 ||
-	    mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC,
-		  "mode=0755,size=65536") < 0)
-		return setup_fail(b->e, STEP_DEV, errno, "mount tmpfs on /dev");
+	/* A directory of the write layer, not a tmpfs of its own: one
+	 * superblock fewer to make and to tear down. Device nodes are binds,
+	 * mounts of their own, so /dev itself can be nodev. */
+	if (mu_mkdir_p(dev, 0755) < 0 || mkdir_mode(DEVDIR, 0755) < 0)
+		return setup_fail(b->e, STEP_DEV, errno, "mkdir /dev");
+	if ((r = mu_bind(DEVDIR, dev, false, SAFE | MOUNT_ATTR_NOEXEC)) < 0)
+		return setup_fail(b->e, STEP_DEV, -r, "mount /dev");
 	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
 		snprintf(path, sizeof(path), "/dev/%s", dev_nodes[i]);
 		if ((r = bind_device(b, path, path)) < 0)
@@ -776,12 +809,17 @@ static int mount_dev(struct build *b)
 		if (symlink(dev_links[i][0], path) < 0)
 			return setup_fail(b->e, STEP_DEV, errno, "symlink %s", path);
 	}
-	if (mkdir(NEW "/dev/shm", 01777) < 0 ||
-	    (r = empty_dir(b, 01777, shm, sizeof(shm))) < 0 ||
+	/* In the write layer, nosuid, nodev and noexec, as /dev is: a mount
+	 * of its own only for a read-only root, which seals it read-only
+	 * with the hidden paths (seal_hidden_paths()). */
+	if (mkdir(NEW "/dev/shm", 01777) < 0)
+		return setup_fail(b->e, STEP_DEV, errno, "mkdir /dev/shm");
+	if (!b->fs->read_only_root)
+		return 0;
+	if ((r = empty_dir(b, 01777, shm, sizeof(shm))) < 0 ||
 	    (r = mu_bind(shm, NEW "/dev/shm", false,
 			 SAFE | MOUNT_ATTR_NOEXEC)) < 0)
-		return setup_fail(b->e, STEP_DEV, r < 0 ? -r : errno,
-				  "mount /dev/shm");
+		return setup_fail(b->e, STEP_DEV, -r, "mount /dev/shm");
 	return 0;
 }
 
@@ -871,7 +909,7 @@ static int mask_policy_paths(struct build *b)
 {
 	return mask_list(b, STEP_MASK, NEW,
 			 (const char *const *)b->fs->masked_paths,
-			 b->fs->n_masked_paths);
+			 b->fs->n_masked_paths, false);
 }
 
 /* Enters /newroot with the pivot_root(".", ".") idiom, then detaches the
