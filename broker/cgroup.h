@@ -47,11 +47,12 @@ bool cg_join_pending(const struct cgroup *cg);
 /* Makes the groups cg_create left for later (v1 hierarchies on hosts with
  * a v2 group, which does the CPU accounting), writes the policy's limits,
  * and opens the tasks file of each group made here into join (at most max,
- * close-on-exec, the caller's to close): the sandbox's payload moves itself
- * in through them, first thing (PID 1 stays out). Runs while PID 1 sets itself up, so it costs no
- * start-up time; the payload, which the groups and limits are for, is
- * forked only after the broker says go. NULL cg: nothing to do. Returns
- * how many files were opened, or -errno with err set. */
+ * close-on-exec, the caller's to close): the sandbox's payload moves
+ * itself in through them, first thing, and PID 1 stays out. Runs while
+ * PID 1 sets itself up, so it costs no start-up time; the payload, which
+ * the groups and limits are for, is started only after the broker says
+ * go. NULL cg: nothing to do. Returns how many files were opened, or
+ * -errno with err set. */
 int cg_finish(struct cgroup *cg, const Sbx__Policy *p, int *join, size_t max,
 	      struct sbx_error *err);
 
