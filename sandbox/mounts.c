@@ -180,17 +180,57 @@ static int overlay_mount(const char *sub, const char *lowers,
 		     opts) < 0 ? -errno : 0;
 }
 
+/* A directory of the write layer for each top-level directory of the
+ * lower: the overlay shows it with its owner, the sandbox's root, and the
+ * lower's mode, as the root of a per-directory overlay would be shown. So
+ * the payload may write in a top-level directory that its mode lets it
+ * write in; the copy-up of one owned by a host id the namespace does not
+ * map would fail (EOVERFLOW). Hidden and replaced ones are left out. */
+static int upper_tops(struct build *b, const char *lower, const char *upper)
+{
+	_cleanup_closedir_ DIR *d = opendir(lower);
+	_cleanup_close_ int up = open(upper, O_DIRECTORY | O_PATH | O_CLOEXEC);
+	struct dirent *de;
+
+	if (!d || up < 0)
+		return -errno;
+	while ((de = readdir(d))) {
+		char sub[NAME_MAX + 2];
+		struct stat st;
+
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
+		snprintf(sub, sizeof(sub), "/%s", de->d_name);
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    mu_replaced_or_hidden(b->fs, sub))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		if (!S_ISDIR(st.st_mode))
+			continue;
+		if (mkdirat(up, de->d_name, st.st_mode & 07777) < 0 ||
+		    ((st.st_mode & (S_ISUID | S_ISGID)) &&
+		     fchmodat(up, de->d_name, st.st_mode & 07777, 0) < 0))
+			return -errno;
+	}
+	return 0;
+}
+
 /* An overlay of the n_lowers lower directories `lowers` at NEW<sub>, its
- * writes in the write layer. Over a single lower, the hidden paths below
- * sub are opaque directories of the upper (sandbox/opaque.h), unless the
- * writes are kept on the host, where those marks would outlive the run. */
+ * writes in the write layer, with own_tops an upper directory for each
+ * top-level directory of the lower (upper_tops()). Over a single lower,
+ * the hidden paths below sub are opaque directories of the upper
+ * (sandbox/opaque.h), unless the writes are kept on the host, where those
+ * marks would outlive the run. */
 static int overlay_at(struct build *b, const char *sub, int n_lowers,
-		      const char *lowers, mode_t mode)
+		      const char *lowers, mode_t mode, bool own_tops)
 {
 	struct overlay_dirs d;
 	uint64_t hidden = 0;
 	int r = overlay_dirs(b, sub, mode, &d);
 
+	if (r >= 0 && own_tops)
+		r = upper_tops(b, lowers, d.upper);
 	if (r >= 0 && n_lowers == 1 && !b->fs->keep_changes)
 		r = opaque_make(&b->opq, b->fs, sub, lowers, d.upper, &hidden);
 	if (r >= 0 && (r = overlay_mount(sub, lowers, &d)) >= 0)
@@ -253,8 +293,8 @@ static int overlay_or_readonly(struct build *b, const char *sub, int n_lowers,
 			       const char *lowers, mode_t mode)
 {
 	opaque_forget(&b->opq, b->fs, sub);
-	int r = n_lowers > 0 ? overlay_at(b, sub, n_lowers, lowers, mode) :
-			       n_lowers;
+	int r = n_lowers > 0 ?
+		overlay_at(b, sub, n_lowers, lowers, mode, false) : n_lowers;
 
 	return r == -EINVAL ? readonly_at(b, sub) : r;
 }
@@ -411,42 +451,6 @@ static int put_back_submounts(struct build *b)
 	return r < 0 ? setup_fail(b->e, STEP_ROOT, -r, "list the host's mounts") : 0;
 }
 
-/* A directory of the write layer for each top-level directory of the
- * lower: the overlay shows it with its owner, the sandbox's root, and the
- * lower's mode, as the root of a per-directory overlay would be shown. So
- * the payload may write in a top-level directory that its mode lets it
- * write in; the copy-up of one owned by a host id the namespace does not
- * map would fail (EOVERFLOW). Hidden and replaced ones are left out. */
-static int upper_tops(struct build *b, const char *lower, const char *upper)
-{
-	_cleanup_closedir_ DIR *d = opendir(lower);
-	_cleanup_close_ int up = open(upper, O_DIRECTORY | O_PATH | O_CLOEXEC);
-	struct dirent *de;
-
-	if (!d || up < 0)
-		return -errno;
-	while ((de = readdir(d))) {
-		char sub[NAME_MAX + 2];
-		struct stat st;
-
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
-			continue;
-		snprintf(sub, sizeof(sub), "/%s", de->d_name);
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    mu_replaced_or_hidden(b->fs, sub))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return -errno;
-		if (!S_ISDIR(st.st_mode))
-			continue;
-		if (mkdirat(up, de->d_name, st.st_mode & 07777) < 0 ||
-		    ((st.st_mode & (S_ISUID | S_ISGID)) &&
-		     fchmodat(up, de->d_name, st.st_mode & 07777, 0) < 0))
-			return -errno;
-	}
-	return 0;
-}
-
 /* The whole root one overlay over the host's root mount alone, which the
  * broker cloned (broker/hostroot.h), then the host's other mounts. */
 static int root_whole(struct build *b)
@@ -460,15 +464,9 @@ static int root_whole(struct build *b)
 	    stat("/lower", &st) < 0)
 		return setup_fail(b->e, STEP_ROOT, errno,
 				  "move the host's root mount in");
-	struct overlay_dirs d;
-	uint64_t hidden;
-	if ((r = overlay_dirs(b, "", st.st_mode, &d)) < 0 ||
-	    (r = upper_tops(b, "/lower", d.upper)) < 0 ||
-	    (r = opaque_make(&b->opq, b->fs, "", "/lower", d.upper, &hidden)) < 0 ||
-	    (r = overlay_mount("", "/lower", &d)) < 0)
+	if ((r = overlay_at(b, "", 1, "/lower", st.st_mode, true)) < 0)
 		return setup_fail(b->e, STEP_ROOT, -r,
 				  "mount the overlay over the host's root");
-	opaque_add(&b->opq, hidden);
 	return put_back_submounts(b);
 }
 
@@ -496,7 +494,7 @@ static int build_root(struct build *b)
 				  " (and every other layer) is not a directory" :
 				  " is not a directory");
 	if (r > 0 && !b->fs->read_only_root) {
-		r = overlay_at(b, "", r, lowers, 0755);
+		r = overlay_at(b, "", r, lowers, 0755, false);
 	} else if (r >= 2) {
 		/* overlayfs needs two lowers to mount without an upper */
 		snprintf(opts, sizeof(opts), "lowerdir=%s", lowers);
