@@ -313,7 +313,7 @@ static int run_sandbox(struct sandbox_config *cfg,
 		return r;
 	if (s.got_error)
 		return result_setup_error(&s.error, res, err);
-	if (s.has_cg_stats)
+	if (s.reported)
 		cs = s.cg_stats;
 	else
 		cg_stats(cg, &cs);

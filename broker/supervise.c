@@ -278,10 +278,7 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 		 * of its namespaces, a few hundred microseconds of CPU the
 		 * payload must not be charged). */
 		if (out->got_report && !out->reported) {
-			if (w->cg) {
-				cg_stats(w->cg, &out->cg_stats);
-				out->has_cg_stats = true;
-			}
+			cg_stats(w->cg, &out->cg_stats);
 			if (w->reported)
 				w->reported(w->reported_data);
 			out->reported = true;

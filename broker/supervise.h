@@ -29,8 +29,8 @@ struct supervision {
 	bool memory_exceeded;        /* without a cgroup: we killed it when
 				      * its resident memory passed the limit */
 	uint64_t cg_cpu_usec;        /* last CPU reading of the cgroup */
-	bool has_cg_stats;           /* cg_stats, read when the report came */
-	bool reported;               /* watch.reported was called */
+	bool reported;               /* the report came: cg_stats read (with
+				      * a cgroup), watch.reported called */
 	struct cg_stats cg_stats;
 	int init_status;             /* wait status of PID 1 */
 	uint64_t wall_usec;          /* release to PID 1's end */

@@ -240,16 +240,10 @@ static const setup_fn steps[] = {
 static int receive_groups(const struct sandbox_config *cfg,
 			  struct cgroup_join *join, struct setup_error *e)
 {
-	int fds[CHAN_MAX_FDS], n = chan_recv_cgroup_join(cfg->chan_fd, fds);
+	int n = chan_recv_cgroup_join(cfg->chan_fd, join->fd);
 
 	if (n < 0)
 		return setup_fail(e, STEP_CGROUP, -n, "receive the groups");
-	if ((size_t)n > sizeof(join->fd) / sizeof(join->fd[0])) {
-		for (int i = 0; i < n; i++)
-			close(fds[i]);
-		return setup_fail(e, STEP_CGROUP, E2BIG, "%d groups", n);
-	}
-	memcpy(join->fd, fds, (size_t)n * sizeof(fds[0]));
 	join->n = n;
 	return 0;
 }

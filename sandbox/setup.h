@@ -12,14 +12,15 @@
 #include <time.h>
 #include <sys/types.h>
 
+#include "channel.h"
 #include "sbx.pb-c.h"
 
 struct scf_prog;
 
 /* The tasks files of the v1 groups the payload joins before anything else
- * (CHAN_CGROUP_JOIN; broker/cgroup.h cg_finish), at most 8. */
+ * (CHAN_CGROUP_JOIN; broker/cgroup.h cg_finish). */
 struct cgroup_join {
-	int fd[8];
+	int fd[CHAN_MAX_FDS];
 	int n;
 };
 
