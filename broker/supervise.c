@@ -12,60 +12,75 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "sample-pace.h"
 #include "tree-usage.h"
 #include "syscalls.h"
 
-static uint64_t now_usec(void)
+static uint64_t clock_usec(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-/* Without a cgroup the broker walks the sandbox's processes in /proc, which
- * takes time in proportion to their number (some 20 µs each): a walk is
- * due only once twenty times its last duration has passed, so sampling a
- * build of a thousand processes costs at most a twentieth of a CPU
- * instead of all of one, and a small tree is still read every tick. */
-struct tree_sampler {
-	uint64_t next_usec;
-};
-
-#define TREE_SAMPLE_SHARE 20
-
-/* walk(pid, ret) when due. Returns its result, or -EAGAIN when not due. */
-static int tree_sample(struct tree_sampler *t,
-		      int (*walk)(pid_t, uint64_t *), pid_t pid, uint64_t *ret)
+static uint64_t now_usec(void)
 {
-	uint64_t start = now_usec(), end;
+	return clock_usec(CLOCK_MONOTONIC);
+}
+
+/* walk(pid, ret) when p says it is due. Returns its result, or -EAGAIN
+ * when not due. */
+static int tree_sample(struct sample_pace *p,
+		       int (*walk)(pid_t, uint64_t *), pid_t pid, uint64_t *ret)
+{
+	uint64_t start = now_usec();
+	uint64_t cpu = clock_usec(CLOCK_THREAD_CPUTIME_ID);
 	int r;
 
-	if (start < t->next_usec)
+	if (start < p->next_usec)
 		return -EAGAIN;
 	r = walk(pid, ret);
-	end = now_usec();
-	t->next_usec = end + (end - start) * TREE_SAMPLE_SHARE;
+	pace_walked(p, now_usec(), clock_usec(CLOCK_THREAD_CPUTIME_ID) - cpu);
 	return r;
 }
 
-static int arm_timer(uint64_t ms, bool periodic)
+/* The memory sampler's state: its timer is re-armed after each sample,
+ * sooner the closer the sandbox is to its limit. */
+struct rss_sampler {
+	struct sample_pace pace;
+	uint64_t last; /* bytes at the last sample */
+	int timer;
+};
+
+static int set_timer_usec(int fd, uint64_t usec, bool periodic)
 {
-	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	struct timespec t = {.tv_sec = (time_t)(ms / 1000),
-			     .tv_nsec = (long)(ms % 1000) * 1000000};
+	struct timespec t = {.tv_sec = (time_t)(usec / 1000000),
+			     .tv_nsec = (long)(usec % 1000000) * 1000};
 	struct itimerspec its = {.it_value = t};
 
 	if (periodic)
 		its.it_interval = t;
+	return timerfd_settime(fd, 0, &its, NULL) < 0 ? -errno : 0;
+}
+
+static int arm_timer_usec(uint64_t usec, bool periodic)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	int r;
+
 	if (fd < 0)
 		return -errno;
-	if (timerfd_settime(fd, 0, &its, NULL) < 0) {
-		int e = -errno;
+	if ((r = set_timer_usec(fd, usec, periodic)) < 0) {
 		close(fd);
-		return e;
+		return r;
 	}
 	return fd;
+}
+
+static int arm_timer(uint64_t ms, bool periodic)
+{
+	return arm_timer_usec(ms * 1000, periodic);
 }
 
 /* Reads every packet waiting on the channel. */
@@ -128,7 +143,7 @@ static int reap(struct launch *l, struct supervision *out)
  * RLIMIT_CPU alone would allow each process the whole limit, rounded up
  * to seconds). */
 static void check_cpu(const struct launch *l, const struct watch *w,
-		      int timer, struct tree_sampler *t, struct supervision *out)
+		      int timer, struct sample_pace *t, struct supervision *out)
 {
 	uint64_t ticks, used;
 
@@ -175,16 +190,23 @@ static void watch_notify(struct pollfd *p, struct supervision *out)
 	}
 }
 
-/* Without a cgroup nothing else limits memory: sum the tree's RSS. */
+/* Without a cgroup nothing else limits memory: sum the tree's RSS. A
+ * failed re-arm leaves the limit unwatched, so it ends the run as if
+ * exceeded rather than let the sandbox grow unchecked. */
 static void check_rss(const struct launch *l, const struct watch *w,
-		      int timer, struct tree_sampler *t, struct supervision *out)
+		      struct rss_sampler *s, struct supervision *out)
 {
-	uint64_t ticks, rss;
+	uint64_t ticks, rss, now;
 
-	if (read(timer, &ticks, sizeof(ticks)) < 0 || out->memory_exceeded ||
-	    tree_sample(t, tree_rss_bytes, l->pid, &rss) < 0)
+	if (read(s->timer, &ticks, sizeof(ticks)) < 0 || out->memory_exceeded)
 		return;
-	if (rss > w->memory_bytes)
+	if (tree_sample(&s->pace, tree_rss_bytes, l->pid, &rss) == 0)
+		s->last = rss;
+	now = now_usec();
+	if (s->last > w->memory_bytes ||
+	    set_timer_usec(s->timer,
+			   pace_rss_delay(&s->pace, now, s->last, w->memory_bytes),
+			   false) < 0)
 		out->memory_exceeded = true;
 }
 
@@ -221,7 +243,7 @@ static int open_timers(const struct watch *w, int *wall, int *cpu, int *rss,
 	if (w->cpu_usec && (*cpu = arm_timer(SUPERVISE_CPU_TICK_MS, true)) < 0)
 		return sbx_err_errno(err, *cpu, "timerfd for the CPU limit");
 	if (w->memory_bytes && !w->cg &&
-	    (*rss = arm_timer(SUPERVISE_RSS_TICK_MS, true)) < 0)
+	    (*rss = arm_timer_usec(PACE_RSS_MIN_USEC, false)) < 0)
 		return sbx_err_errno(err, *rss, "timerfd for the memory limit");
 	return 0;
 }
@@ -229,10 +251,11 @@ static int open_timers(const struct watch *w, int *wall, int *cpu, int *rss,
 int supervise(struct launch *l, int sigfd, const struct watch *w,
 	      struct supervision *out, struct sbx_error *err)
 {
-	_cleanup_close_ int wall = -1, cpu = -1, rss = -1, grace = -1;
+	_cleanup_close_ int wall = -1, cpu = -1, rss_timer = -1, grace = -1;
 	uint64_t start = now_usec();
 	bool stopping = false;
-	struct tree_sampler cpu_walk = {0}, rss_walk = {0};
+	struct sample_pace cpu_walk = {0};
+	struct rss_sampler rss = {0};
 	enum { P_INIT, P_CHAN, P_SIG, P_WALL, P_CPU, P_RSS, P_OUT, P_ERR, P_NOTIFY,
 	       P_GRACE, P_PTY, P_N = P_PTY + PTY_NFDS };
 	struct pollfd fds[P_N] = {
@@ -251,11 +274,11 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 
 	memset(out, 0, sizeof(*out));
 	out->listener = -1;
-	if ((r = open_timers(w, &wall, &cpu, &rss, err)) < 0)
+	if ((r = open_timers(w, &wall, &cpu, &rss_timer, err)) < 0)
 		return r;
 	fds[P_WALL].fd = wall;
 	fds[P_CPU].fd = cpu;
-	fds[P_RSS].fd = rss;
+	fds[P_RSS].fd = rss.timer = rss_timer;
 	if (w->pty)
 		pty_poll_fds(w->pty, &fds[P_PTY]);
 	else
@@ -289,7 +312,7 @@ int supervise(struct launch *l, int sigfd, const struct watch *w,
 		if (fds[P_CPU].revents)
 			check_cpu(l, w, cpu, &cpu_walk, out);
 		if (fds[P_RSS].revents)
-			check_rss(l, w, rss, &rss_walk, out);
+			check_rss(l, w, &rss, out);
 		for (int i = 0; i < 2; i++)
 			if (fds[P_OUT + i].revents)
 				pump_output(w, i, &fds[P_OUT + i], out);

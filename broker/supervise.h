@@ -54,9 +54,6 @@ struct watch {
 	void *reported_data;
 };
 
-/* How often, without a cgroup, the sandbox's resident memory is summed. */
-#define SUPERVISE_RSS_TICK_MS 20
-
 /* How often the cgroup's CPU time is read while a CPU limit applies: a
  * spinning program is stopped at most this late. */
 #define SUPERVISE_CPU_TICK_MS 10
