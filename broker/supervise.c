@@ -243,7 +243,9 @@ static int open_timers(const struct watch *w, int *wall, int *cpu, int *rss,
 	if (w->cpu_usec && (*cpu = arm_timer(SUPERVISE_CPU_TICK_MS, true)) < 0)
 		return sbx_err_errno(err, *cpu, "timerfd for the CPU limit");
 	if (w->memory_bytes && !w->cg &&
-	    (*rss = arm_timer_usec(PACE_RSS_MIN_USEC, false)) < 0)
+	    (*rss = arm_timer_usec(pace_rss_delay(&(struct sample_pace){0}, 0, 0,
+						  w->memory_bytes),
+				   false)) < 0)
 		return sbx_err_errno(err, *rss, "timerfd for the memory limit");
 	return 0;
 }
