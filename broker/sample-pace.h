@@ -17,7 +17,8 @@
 #define PACE_RSS_MIN_USEC 2000
 
 /* The fastest that a sandbox is assumed to grow, in bytes a microsecond
- * (16 GiB/s: one core zeroing transparent huge pages manages 6 here). */
+ * (16 GiB/s: one core zeroing transparent huge pages manages 6 GB/s on
+ * the 2-core VM sbx is developed on). */
 #define PACE_RSS_RATE_BOUND ((16ULL << 30) / 1000000)
 
 struct sample_pace {
