@@ -54,7 +54,7 @@ static void each(const Sbx__RunRecord *rec, void *data)
 
 	cgroup_usage(rec, &r);
 	/* Without a memory group: what the sandbox's processes hold now. */
-	if (!r.has_memory && tree_rss_bytes(rec->pid, &r.memory_bytes) == 0)
+	if (!r.has_memory && tree_rss_bytes(rec->pid, &r.memory_bytes) >= 0)
 		r.has_memory = true;
 	s->fn(&r, s->data);
 }

@@ -1,9 +1,13 @@
 /* When the next /proc walk is due. See sample-pace.h. */
 #include "sample-pace.h"
 
-void pace_walked(struct sample_pace *p, uint64_t end_usec, uint64_t cost_usec)
+void pace_walked(struct sample_pace *p, uint64_t end_usec, uint64_t cost_usec,
+		 unsigned reads)
 {
-	p->next_usec = end_usec + cost_usec * PACE_COST_SHARE;
+	uint64_t most = (uint64_t)reads * PACE_READ_COST_USEC;
+
+	p->next_usec = end_usec + (cost_usec < most ? cost_usec : most) *
+					  PACE_COST_SHARE;
 }
 
 uint64_t pace_rss_delay(const struct sample_pace *p, uint64_t now_usec,

@@ -29,8 +29,8 @@ static uint64_t now_usec(void)
 	return clock_usec(CLOCK_MONOTONIC);
 }
 
-/* walk(pid, ret) when p says it is due. Returns its result, or -EAGAIN
- * when not due. */
+/* walk(pid, ret) when p says it is due. Returns its result (the files it
+ * read, or -errno), or -EAGAIN when not due. */
 static int tree_sample(struct sample_pace *p,
 		       int (*walk)(pid_t, uint64_t *), pid_t pid, uint64_t *ret)
 {
@@ -41,7 +41,8 @@ static int tree_sample(struct sample_pace *p,
 	if (start < p->next_usec)
 		return -EAGAIN;
 	r = walk(pid, ret);
-	pace_walked(p, now_usec(), clock_usec(CLOCK_THREAD_CPUTIME_ID) - cpu);
+	pace_walked(p, now_usec(), clock_usec(CLOCK_THREAD_CPUTIME_ID) - cpu,
+		    r > 0 ? (unsigned)r : 0);
 	return r;
 }
 
@@ -200,7 +201,7 @@ static void check_rss(const struct launch *l, const struct watch *w,
 
 	if (read(s->timer, &ticks, sizeof(ticks)) < 0 || out->memory_exceeded)
 		return;
-	if (tree_sample(&s->pace, tree_rss_bytes, l->pid, &rss) == 0)
+	if (tree_sample(&s->pace, tree_rss_bytes, l->pid, &rss) >= 0)
 		s->last = rss;
 	now = now_usec();
 	if (s->last > w->memory_bytes ||

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,20 +62,25 @@ static void add_thread_children(pid_t pid, const char *tid, pid_t *queue,
 }
 
 /* Appends pid's children to the queue: each thread has its own list (a
- * child forked by a thread other than the first is on that thread's). */
-static void add_children(pid_t pid, pid_t *queue, size_t *n)
+ * child forked by a thread other than the first is on that thread's).
+ * Returns the number of files of /proc it opened. */
+static unsigned add_children(pid_t pid, pid_t *queue, size_t *n)
 {
 	char path[64];
 	struct dirent *de;
+	unsigned reads = 1;
 	DIR *d;
 
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	if (!(d = opendir(path)))
-		return;
+		return reads;
 	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
+		if (de->d_name[0] != '.') {
 			add_thread_children(pid, de->d_name, queue, n);
+			reads++;
+		}
 	closedir(d);
+	return reads;
 }
 
 /* utime, stime, cutime, cstime of pid (fields 14 to 17), in ticks. */
@@ -83,21 +89,23 @@ static int cpu_ticks(pid_t pid, uint64_t t[4])
 	return proc_stat_fields(pid, 14, t, 4);
 }
 
-/* Calls each(pid, arg) for init's descendants, parents first. */
+/* Calls each(pid, arg), which reads one file, for init's descendants,
+ * parents first. Returns the number of files read, or -ENOMEM. */
 static int walk_tree(pid_t init, void (*each)(pid_t, void *), void *arg)
 {
 	pid_t *queue = malloc(MAX_TREE * sizeof(*queue));
 	size_t n = 0;
+	unsigned reads;
 
 	if (!queue)
 		return -ENOMEM;
-	add_children(init, queue, &n);
+	reads = add_children(init, queue, &n);
 	for (size_t i = 0; i < n; i++) {
 		each(queue[i], arg);
-		add_children(queue[i], queue, &n);
+		reads += 1 + add_children(queue[i], queue, &n);
 	}
 	free(queue);
-	return 0;
+	return reads > INT_MAX ? INT_MAX : (int)reads;
 }
 
 static void add_rss(pid_t pid, void *total)
@@ -131,5 +139,5 @@ int tree_cpu_usec(pid_t init, uint64_t *ret)
 	if ((r = walk_tree(init, add_cpu, &ticks)) < 0)
 		return r;
 	*ret = ticks * 1000000 / (uint64_t)(hz > 0 ? hz : 100);
-	return 0;
+	return r < INT_MAX ? r + 1 : r;
 }

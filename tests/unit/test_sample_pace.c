@@ -59,23 +59,41 @@ static void test_closer_is_sooner(void **state)
 	}
 }
 
-/* A walk that cost 2 ms of CPU (a thousand processes) is not repeated
- * within 40 ms, however close the sandbox is to its limit. */
+/* A walk that cost 2 ms of CPU over 300 files (a hundred processes) is
+ * not repeated within 40 ms, however close the sandbox is to its limit. */
 static void test_cost_share(void **state)
 {
 	struct sample_pace p = {0};
 
 	(void)state;
-	pace_walked(&p, 1000000, 2000);
+	pace_walked(&p, 1000000, 2000, 300);
 	assert_int_equal(p.next_usec, 1000000 + 2000 * PACE_COST_SHARE);
 	assert_int_equal(pace_rss_delay(&p, 1000000, 512 * MIB, 512 * MIB),
 			 2000 * PACE_COST_SHARE);
 	assert_int_equal(pace_rss_delay(&p, 1000000, 0, 512 * MIB),
 			 2000 * PACE_COST_SHARE);
 	/* a cheap walk leaves the memory's own pace */
-	pace_walked(&p, 1000000, 10);
+	pace_walked(&p, 1000000, 10, 5);
 	assert_int_equal(pace_rss_delay(&p, 1000000, 512 * MIB, 512 * MIB),
 			 PACE_RSS_MIN_USEC);
+}
+
+/* CI's second escape: a walk of five files whose CPU clock read 45 ms
+ * (the hypervisor took the virtual CPU away) left the sandbox unwatched
+ * for 908 ms. Such a walk is believed to cost 5 reads' worth at most. */
+static void test_inflated_cost(void **state)
+{
+	struct sample_pace p = {0};
+
+	(void)state;
+	pace_walked(&p, 1000000, 45000, 5);
+	assert_int_equal(p.next_usec,
+			 1000000 + 5 * PACE_READ_COST_USEC * PACE_COST_SHARE);
+	assert_true(pace_rss_delay(&p, 1000000, 500 * MIB, 512 * MIB) <=
+		    PACE_RSS_MIN_USEC);
+	/* a failed walk read nothing and postpones nothing */
+	pace_walked(&p, 1000000, 45000, 0);
+	assert_int_equal(p.next_usec, 1000000);
 }
 
 int main(void)
@@ -85,6 +103,7 @@ int main(void)
 		cmocka_unit_test(test_at_or_past_the_limit),
 		cmocka_unit_test(test_closer_is_sooner),
 		cmocka_unit_test(test_cost_share),
+		cmocka_unit_test(test_inflated_cost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
