@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "channel.h"
 #include "cleanup.h"
 #include "fds.h"
@@ -204,6 +205,16 @@ static int make_private(const struct sandbox_config *cfg, struct setup_error *e,
 	return mnt_make_private(cfg, e);
 }
 
+/* Nothing else PID 1 does needs the maps, and it holds every capability
+ * of its new user namespace from the start. */
+static int drop_bounding(const struct sandbox_config *cfg,
+			 struct setup_error *e, uint32_t usec[TIME_MAX_])
+{
+	const Sbx__Policy *p = cfg->policy;
+
+	return caps_drop_bounding(p->capabilities, p->n_capabilities, e);
+}
+
 static int mount_root(const struct sandbox_config *cfg, struct setup_error *e,
 		      uint32_t usec[TIME_MAX_])
 {
@@ -227,10 +238,10 @@ TIMED(setup_network, TIME_NETWORK)
 TIMED(setup_timens, TIME_TIMENS)
 
 /* The order matters: ids before mounts (the staging tmpfs is owned by the
- * namespace root), every mount before pivot_root. Cutting propagation
- * needs neither, so it fills the wait for the maps. */
+ * namespace root), every mount before pivot_root. Cutting propagation and
+ * the bounding set need neither, so they fill the wait for the maps. */
 static const setup_fn steps[] = {
-	make_private, timed_wait_for_maps, timed_become_ns_root, mount_root,
+	make_private, drop_bounding, timed_wait_for_maps, timed_become_ns_root, mount_root,
 	timed_set_hostname, timed_setup_network, timed_setup_timens,
 };
 
