@@ -8,7 +8,7 @@
 # median time of each event since the command's exec, and the gap since
 # the event before. Root only (tracefs).
 #
-#   tests/bench/timeline.sh [RUNS] [-- CMD [ARGS...]]
+#   tests/bench/timeline.sh [RUNS] [-- CMD [ARGS...]]   (RUNS: 30)
 #
 # Processes are named by descent: "main" is the command, "main.1" its
 # first child, "main.1.2" that child's second. Without a command: sbx's
@@ -16,16 +16,11 @@
 # (SBX=path/to/sbx, default build/broker/sbx).
 set -euo pipefail
 
-runs=${1:-40}
-[ $# -gt 0 ] && shift
-[ "${1:-}" = -- ] && shift
-top=$(cd "$(dirname "$0")/../.." && pwd)
-sbx=${SBX:-$top/build/broker/sbx}
-T=/sys/kernel/tracing
+NAME=timeline
+# shellcheck source=tests/bench/tracefs-common.sh
+. "$(dirname "$0")/tracefs-common.sh"
 events="sched/sched_process_exec sched/sched_process_fork
 	syscalls/sys_enter_exit_group"
-
-[ -w $T/trace ] || { echo "timeline: needs root and tracefs at $T" >&2; exit 1; }
 
 untrace() {
 	echo 0 >$T/tracing_on
@@ -33,16 +28,13 @@ untrace() {
 }
 trap untrace EXIT
 
-# trace CMD...: the raw trace of RUNS runs of CMD, each started by a
-# marker process of our own so that runs can be told apart.
+# trace CMD...: the raw trace of RUNS runs of CMD (told apart afterwards
+# by the exec of CMD's program).
 trace() {
 	untrace
 	echo >$T/trace
 	for e in $events; do echo 1 >"$T/events/$e/enable"; done
-	echo 1 >$T/tracing_on
-	for ((i = 0; i < runs; i++)); do "$@" >/dev/null 2>&1 || true; done
-	echo 0 >$T/tracing_on
-	cat $T/trace
+	traced_runs "$@"
 }
 
 # summarize EXE: the table, for runs of the program EXE.
@@ -103,12 +95,6 @@ report() {
 
 if [ $# -gt 0 ]; then
 	report "$@"
-	exit 0
+else
+	each_default report
 fi
-[ -x "$sbx" ] || { echo "timeline: $sbx not built" >&2; exit 1; }
-report "$sbx" --policy strict /bin/true
-if command -v bwrap >/dev/null; then
-	report bwrap --unshare-all --die-with-parent --ro-bind / / --dev /dev \
-		--proc /proc --tmpfs /tmp /bin/true
-fi
-report unshare -Urpfmniu --mount-proc /bin/true

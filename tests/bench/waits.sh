@@ -12,16 +12,11 @@
 # commands of bench.sh (SBX=path/to/sbx, default build/broker/sbx).
 set -euo pipefail
 
-runs=${1:-30}
-[ $# -gt 0 ] && shift
-[ "${1:-}" = -- ] && shift
-top=$(cd "$(dirname "$0")/../.." && pwd)
-sbx=${SBX:-$top/build/broker/sbx}
-T=/sys/kernel/tracing
+NAME=waits
+# shellcheck source=tests/bench/tracefs-common.sh
+. "$(dirname "$0")/tracefs-common.sh"
 ev=$T/events/sched/sched_switch
 filter='prev_state & 2' # TASK_UNINTERRUPTIBLE
-
-[ -w $T/trace ] || { echo "waits: needs root and tracefs at $T" >&2; exit 1; }
 
 untrace() {
 	echo 0 >$T/tracing_on
@@ -39,10 +34,7 @@ trace() {
 	echo "stacktrace if $filter" >$ev/trigger
 	echo 1 >$ev/enable
 	echo 1 >$T/events/sched/sched_wakeup/enable
-	echo 1 >$T/tracing_on
-	for ((i = 0; i < runs; i++)); do "$@" >/dev/null 2>&1 || true; done
-	echo 0 >$T/tracing_on
-	cat $T/trace
+	traced_runs "$@"
 }
 
 # summarize COMMS: the table, for sleeps of processes named in COMMS.
@@ -97,12 +89,6 @@ report() {
 
 if [ $# -gt 0 ]; then
 	report "$@"
-	exit 0
+else
+	each_default report
 fi
-[ -x "$sbx" ] || { echo "waits: $sbx not built" >&2; exit 1; }
-report "$sbx" --policy strict /bin/true
-if command -v bwrap >/dev/null; then
-	report bwrap --unshare-all --die-with-parent --ro-bind / / --dev /dev \
-		--proc /proc --tmpfs /tmp /bin/true
-fi
-report unshare -Urpfmniu --mount-proc /bin/true
