@@ -1,4 +1,5 @@
-/* Capability dropping with libcap-ng (payload, just before exec).
+/* Capability dropping with libcap-ng (payload, just before exec; the
+ * bounding set already by PID 1 at its start).
  *
  * Order matters: the bounding set can only shrink while CAP_SETPCAP is held,
  * and the id switch needs CAP_SETUID/CAP_SETGID, so bounding and ambient

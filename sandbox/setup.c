@@ -241,8 +241,8 @@ TIMED(setup_timens, TIME_TIMENS)
  * namespace root), every mount before pivot_root. Cutting propagation and
  * the bounding set need neither, so they fill the wait for the maps. */
 static const setup_fn steps[] = {
-	make_private, drop_bounding, timed_wait_for_maps, timed_become_ns_root, mount_root,
-	timed_set_hostname, timed_setup_network, timed_setup_timens,
+	make_private, drop_bounding, timed_wait_for_maps, timed_become_ns_root,
+	mount_root, timed_set_hostname, timed_setup_network, timed_setup_timens,
 };
 
 /* The groups the broker made while we set up, for the payload to join:

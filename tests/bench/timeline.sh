@@ -89,7 +89,7 @@ report() {
 	local exe
 	exe=$(command -v "$1")
 	echo "== $*"
-	trace "$@" | summarize "$(readlink -f "$exe")"
+	trace "$@" | summarize "$exe"
 	echo
 }
 
