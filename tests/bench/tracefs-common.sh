@@ -4,6 +4,9 @@
 # default, those of bench.sh. Expects NAME (for messages) to be set.
 #
 #   [RUNS] [-- CMD [ARGS...]]  ->  runs, and the command in "$@"
+#
+# AS_USER=NAME runs the commands as that user (setpriv), rootless; the
+# tracing itself needs root.
 
 runs=${1:-30}
 [ $# -gt 0 ] && shift
@@ -14,10 +17,17 @@ T=/sys/kernel/tracing
 
 [ -w $T/trace ] || { echo "$NAME: needs root and tracefs at $T" >&2; exit 1; }
 
+as_user=()
+if [ -n "${AS_USER:-}" ]; then
+	as_user=(setpriv --reuid="$AS_USER" --regid="$AS_USER" --clear-groups)
+fi
+
 # traced_runs CMD...: RUNS runs of CMD with tracing on, then the trace.
 traced_runs() {
 	echo 1 >$T/tracing_on
-	for ((i = 0; i < runs; i++)); do "$@" >/dev/null 2>&1 || true; done
+	for ((i = 0; i < runs; i++)); do
+		"${as_user[@]}" "$@" >/dev/null 2>&1 || true
+	done
 	echo 0 >$T/tracing_on
 	cat $T/trace
 }
