@@ -23,11 +23,11 @@ enum cg_ctrl {
 struct cg_dir {
 	int version;        /* 1 or 2 */
 	unsigned ctrls;     /* 1 << enum cg_ctrl served through this group */
-	int fd;             /* our group, O_DIRECTORY */
+	int fd;             /* our group, O_DIRECTORY; -1 once removed
+			     * (cg_remove_payload_groups) */
 	int parent_fd;      /* its parent, for rmdir */
 	char name[64];      /* our group's name in parent */
 	bool payload_only;  /* joined by the payload, not PID 1 (cg_finish) */
-	bool removed;       /* rmdir'd already (cg_remove_payload_groups) */
 	char path[PATH_MAX];
 };
 

@@ -607,10 +607,9 @@ void cg_remove_payload_groups(struct cgroup *cg)
 {
 	for (size_t i = 0; cg && i < cg->n; i++) {
 		struct cg_dir *d = &cg->dir[i];
-		if (!d->payload_only || d->removed ||
+		if (!d->payload_only || d->fd < 0 ||
 		    unlinkat(d->parent_fd, d->name, AT_REMOVEDIR) < 0)
 			continue;
-		d->removed = true;
 		close(d->fd);
 		d->fd = -1;
 	}
@@ -628,7 +627,7 @@ void cg_destroy(struct cgroup *cg)
 		return;
 	for (size_t i = 0; i < cg->n; i++) {
 		const struct cg_dir *d = &cg->dir[i];
-		left[i] = !d->removed &&
+		left[i] = d->fd >= 0 &&
 			  unlinkat(d->parent_fd, d->name, AT_REMOVEDIR) < 0 &&
 			  errno == EBUSY;
 		any |= left[i];
