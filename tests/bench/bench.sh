@@ -14,7 +14,13 @@
 #                                  INTERLEAVE=path, default
 #                                  build/tests/sbx-bench-interleave;
 #                                  LIBRARY=path, default
-#                                  build/tests/sbx-bench-library)
+#                                  build/tests/sbx-bench-library;
+#                                  FLOOR=path, default
+#                                  build/tests/sbx-bench-floor)
+#
+# When built, tests/bench/floor.c runs beside them: the kernel's floor
+# for strict's isolation, the system calls a strict run needs made in a
+# straight line, without sbx's init, policy, checks or reports.
 #
 # A last line per mode, when the library harness is built: the same run
 # through sbx_run() in a loop inside one process (tests/bench/library.c),
@@ -26,6 +32,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 sbx=${SBX:-$top/build/broker/sbx}
 harness=${INTERLEAVE:-$top/build/tests/sbx-bench-interleave}
 library=${LIBRARY:-$top/build/tests/sbx-bench-library}
+floor=${FLOOR:-$top/build/tests/sbx-bench-floor}
 tool=${BENCH_TOOL:-interleave}
 user=${SBX_BENCH_USER:-sbx-bench}
 
@@ -48,6 +55,9 @@ cmds=(
 	"$work/sbx --policy strict /bin/true"
 	"unshare -Urpfmniu --mount-proc /bin/true"
 )
+if cp "$floor" "$work/floor" 2>/dev/null; then
+	cmds+=("$work/floor /bin/true")
+fi
 if command -v bwrap >/dev/null; then
 	cmds+=("bwrap --unshare-all --die-with-parent --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp /bin/true")
 fi
