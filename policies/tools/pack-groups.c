@@ -1,9 +1,13 @@
 /* Build tool: parses policies/syscall-groups.txtpb and writes it, packed as
- * a binary sbx.SyscallGroups, into a C file. sbx unpacks it at run time:
- * several times faster than parsing the text, on every run's path.
+ * a binary sbx.SyscallGroups, into a C file. sbx unpacks it where it
+ * expands rules: several times faster than parsing the text. The groups'
+ * names go beside it as plain strings, which is all a policy's validation
+ * needs on every run's path (unpacking the groups there cost 0.3 million
+ * instructions and a hundred allocations).
  *
  * usage: sbx-pack-groups INPUT.txtpb OUTPUT.c */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +37,8 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
-static int write_c(const char *path, const char *input, const uint8_t *data,
-		   size_t len)
+static int write_c(const char *path, const char *input,
+		   const Sbx__SyscallGroups *g, const uint8_t *data, size_t len)
 {
 	FILE *f = fopen(path, "w");
 
@@ -44,11 +48,30 @@ static int write_c(const char *path, const char *input, const uint8_t *data,
 		"#include <stddef.h>\n#include <stdint.h>\n\n"
 		"extern const uint8_t syscall_groups_packed[];\n"
 		"extern const size_t syscall_groups_packed_len;\n"
+		"extern const char *const syscall_group_names[];\n"
+		"extern const size_t syscall_group_count;\n"
 		"const uint8_t syscall_groups_packed[] = {", input);
 	for (size_t i = 0; i < len; i++)
 		fprintf(f, "%s0x%02x,", i % 12 ? " " : "\n\t", data[i]);
 	fprintf(f, "\n};\nconst size_t syscall_groups_packed_len = %zu;\n", len);
+	fprintf(f, "const char *const syscall_group_names[] = {\n");
+	for (size_t i = 0; i < g->n_groups; i++)
+		fprintf(f, "\t\"%s\",\n", g->groups[i]->name);
+	fprintf(f, "};\nconst size_t syscall_group_count = %zu;\n", g->n_groups);
 	return fclose(f);
+}
+
+/* The names become C string literals as they are. */
+static bool plain_names(const Sbx__SyscallGroups *g)
+{
+	for (size_t i = 0; i < g->n_groups; i++) {
+		const char *n = g->groups[i]->name;
+
+		if (!n || !*n || n[strspn(n, "abcdefghijklmnopqrstuvwxyz"
+					  "0123456789_")])
+			return false;
+	}
+	return true;
 }
 
 int main(int argc, char **argv)
@@ -71,9 +94,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
+	if (!plain_names((const Sbx__SyscallGroups *)m)) {
+		fprintf(stderr, "%s: a group's name is not [a-z0-9_]+\n",
+			argv[1]);
+		return 1;
+	}
 	size_t n;
 	uint8_t *out = pb_pack(m, &n);
-	if (!out || write_c(argv[2], argv[1], out, n) != 0) {
+	if (!out || write_c(argv[2], argv[1], (const Sbx__SyscallGroups *)m,
+			    out, n) != 0) {
 		fprintf(stderr, "%s: cannot write\n", argv[2]);
 		return 1;
 	}
