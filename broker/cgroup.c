@@ -8,6 +8,7 @@
  * groups of a broker that died. */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <signal.h>
@@ -199,6 +200,7 @@ static int make_dir(struct cgroup *cg, const struct cgp_mount *m,
 	}
 	d->version = m->version;
 	d->ctrls = 0;
+	d->payload_only = false;
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	if (snprintf(d->path, sizeof(d->path), "%s/%s", ppath, name) < 0)
 		d->path[0] = '\0';
@@ -448,14 +450,21 @@ static int build(struct cgroup *cg, const Sbx__Policy *p,
 int cg_create(const Sbx__Policy *p, const char *parent, struct cgroup **ret,
 	      char *note, size_t size, struct sbx_error *err)
 {
-	struct cgroup *cg = calloc(1, sizeof(*cg));
+	/* Neither is zeroed whole: a run touches a page or two of each
+	 * (see struct cgroup's dir and struct cgp_mounts' pool). */
+	struct cgroup *cg = malloc(sizeof(*cg));
+	struct cgp_mounts *ms = malloc(sizeof(*ms));
 	int r;
 
 	*ret = NULL;
-	if (!cg || !(cg->ms = calloc(1, sizeof(*cg->ms)))) {
+	if (!cg || !ms) {
 		free(cg);
+		free(ms);
 		return sbx_err(err, -ENOMEM, "cgroups: out of memory");
 	}
+	memset(cg, 0, offsetof(struct cgroup, dir));
+	ms->n = ms->used = 0;
+	cg->ms = ms;
 	cg->v2 = -1;
 	cg->parent = parent;
 	for (int c = 0; c < CG_N_; c++)
