@@ -960,6 +960,26 @@ static int mount_sys_late(struct build *b)
 	return touches_sys(b) ? 0 : mount_sys(b);
 }
 
+static bool masks_sys(const struct build *b)
+{
+	for (size_t i = 0; i < b->fs->n_masked_paths; i++)
+		if (mu_path_within(b->fs->masked_paths[i], "/sys"))
+			return true;
+	return false;
+}
+
+/* The policy's masks before a late /sys too, unless one lies in it: more
+ * work for PID 1 while the network namespace is made. */
+static int mask_policy_paths_early(struct build *b)
+{
+	return masks_sys(b) ? 0 : mask_policy_paths(b);
+}
+
+static int mask_policy_paths_late(struct build *b)
+{
+	return masks_sys(b) ? mask_policy_paths(b) : 0;
+}
+
 int mnt_make_private(const struct sandbox_config *cfg, struct setup_error *e)
 {
 	if (!(cfg->ns_flags & CLONE_NEWNS))
@@ -985,8 +1005,9 @@ int mnt_setup_root(const struct sandbox_config *cfg, struct setup_error *e,
 		{hide_paths, TIME_HIDE},
 		{policy_mounts, TIME_BINDS},
 		{seal_hidden_paths, TIME_SEAL},
+		{mask_policy_paths_early, TIME_MASKS},
 		{mount_sys_late, TIME_SYS},
-		{mask_policy_paths, TIME_MASKS},
+		{mask_policy_paths_late, TIME_MASKS},
 		{enter_root, TIME_PIVOT},
 	};
 

@@ -50,6 +50,8 @@ chmod 1777 "$EMPTY_TOP"
 mkdir -m 755 "$LOWER/bin" && cp "$PROBE" "$LOWER/bin/probe"
 VISIBLE_PROBE=$LOWER/bin/probe
 RO_POLICY=$(test_policy ro-root 'filesystem { read_only_root: true }')
+# A mask inside /sys must be made after /sys is mounted, not covered by it.
+SYS_MASK_POLICY=$(test_policy sys-mask 'filesystem { masked_paths: ["/sys/kernel/mm"] }')
 SMALL_POLICY=$(test_policy small-layer 'filesystem { write_layer_bytes: 4194304 }
 limits { file_size_bytes: 67108864 }')
 
@@ -194,6 +196,9 @@ for mode in $MODES; do
 	held_by_kernel "$mode" "chroot escape from a nested userns finds no host file (no filter)" \
 		--policy "$NOFILTER" -- chroot-escape "/tmp/sbx-itest-secret.$$"
 	held_by_kernel "$mode" "/etc/shadow masked" read /etc/shadow
+	held_by_kernel "$mode" "a masked path in /sys masked" \
+		--policy "$SYS_MASK_POLICY" -- \
+		read /sys/kernel/mm/transparent_hugepage/enabled
 	[ "$mode" = root ] &&
 		escapes_outside "$mode" "/etc/shadow is readable" read /etc/shadow
 	held_by_kernel "$mode" "open_by_handle_at refused (no filter)" \
