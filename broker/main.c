@@ -129,7 +129,8 @@ static int cmd_policy_list(void)
 		_cleanup_(policy_freep) Sbx__Policy *p = NULL;
 		struct sbx_error err = { 0 };
 
-		if (policy_parse(b->text, b->len, false, b->name, &p, &err) < 0)
+		if (policy_parse((const char *)b->packed, b->len, true, b->name,
+				 &p, &err) < 0)
 			printf("%-10s (unreadable: %s)\n", b->name, err.msg);
 		else
 			printf("%-10s %s\n", b->name,

@@ -568,7 +568,8 @@ static int load_one(const char *ref, struct chain_link *link,
 			return -ENOENT;
 		}
 		link->builtin = b->name;
-		r = policy_parse(b->text, b->len, false, b->name, &p, err);
+		r = policy_parse((const char *)b->packed, b->len, true,
+				 b->name, &p, err);
 		if (r < 0)
 			return r;
 	} else {

@@ -13,7 +13,7 @@ extern const size_t syscall_group_count;
 
 int sc_groups_load(Sbx__SyscallGroups **ret, struct sbx_error *err)
 {
-	/* packed at build time from syscall-groups.txtpb (sbx-pack-groups) */
+	/* packed at build time from syscall-groups.txtpb (sbx-pack) */
 	*ret = sbx__syscall_groups__unpack(NULL, syscall_groups_packed_len,
 					   syscall_groups_packed);
 	return *ret ? 0 : sbx_err(err, -ENOMEM, "unpacking the syscall groups");
