@@ -303,8 +303,8 @@ static void root_by_entry(void)
 	struct dirent *e;
 	int n = 0;
 
-	must(mount("sbx", "/newroot", "tmpfs", MS_NOSUID | MS_NODEV,
-		   "mode=0755"), "tmpfs /newroot");
+	must(mount("/newroot", "/newroot", NULL, MS_BIND, NULL),
+	     "bind /newroot"); /* a mount point, for pivot_root */
 	mkdir("/newroot/dev", 0755);
 	mkdir("/newroot/proc", 0555);
 	mkdir("/newroot/sys", 0555);
@@ -313,7 +313,8 @@ static void root_by_entry(void)
 		struct stat st;
 		ssize_t len;
 
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "proc") ||
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, "proc") ||
 		    !strcmp(e->d_name, "sys") || !strcmp(e->d_name, "dev"))
 			continue;
 		snprintf(src, sizeof(src), "/oldroot/%s", e->d_name);
