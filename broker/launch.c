@@ -141,13 +141,10 @@ int launch_sandbox(struct sandbox_config *cfg, struct cgroup *cg,
 	    cfg->policy->network->mode == SBX__NETWORK__MODE__USER &&
 	    (r = ret->pasta = pasta_start(ret->pid, err)) < 0)
 		goto fail;
-	/* The network helper before PID 1's release, not after: the
-	 * namespace it makes is on PID 1's way (PID 1 joins it before
-	 * /sys), and a helper forked once PID 1 runs competes with it for
-	 * the start (rootless 6.90 -> 6.35 ms, interleaved). */
-	if (helper && ((r = netns_open_userns(&ret->netns, ret->pid, err)) < 0 ||
-		       (r = netns_start(&ret->netns, cfg->policy->network->mode !=
-					SBX__NETWORK__MODE__NONE, err)) < 0))
+	/* The helper runs after the release (run.c), but PID 1's user
+	 * namespace can only be opened before: PID 1 then makes itself
+	 * undumpable. */
+	if (helper && (r = netns_open_userns(&ret->netns, ret->pid, err)) < 0)
 		goto fail;
 	if (write(ret->sync_w, "", 1) != 1) {
 		r = sbx_err_errno(err, -errno, "release the sandbox");

@@ -56,18 +56,20 @@ __attribute__((noreturn)) static void helper_fail(int sock, int e,
 	_exit(1);
 }
 
-/* The helper: a copy of the broker, so it drops what it holds of the
- * broker's first (its copies of the payload's output pipes would delay
- * their end of file), and becomes undumpable before it joins the sandbox's
- * user namespace, where the sandbox's root holds every capability. */
+/* The helper: it shares the broker's memory (below) but not its
+ * descriptors, so it drops its copies of the broker's first (the
+ * payload's output pipes among them), then joins the sandbox's user
+ * namespace, where the sandbox's root holds every capability. It stays
+ * dumpable: dumpability belongs to the memory, the broker's; nothing
+ * untrusted exists yet to trace it (the payload is forked only after the
+ * broker's go, which waits for the helper's exit). */
 __attribute__((noreturn)) static void helper_main(int sock, int userns,
 						  bool loopback)
 {
 	int keep[] = {sock, userns};
 	int netns, r;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
-	    prctl(PR_SET_DUMPABLE, 0) < 0)
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		helper_fail(sock, errno, "prctl in the network helper");
 	fds_close_except(3, keep, ARRAY_SIZE(keep));
 	if (setns(userns, CLONE_NEWUSER) < 0)
@@ -84,34 +86,65 @@ __attribute__((noreturn)) static void helper_main(int sock, int userns,
 	_exit(chan_send_fd(sock, CHAN_NETNS, netns) < 0);
 }
 
-int netns_start(struct netns_helper *h, bool loopback, struct sbx_error *err)
+struct helper_args {
+	int sock, userns;
+	bool loopback;
+};
+
+static int helper_entry(void *arg)
+{
+	const struct helper_args *a = arg;
+
+	helper_main(a->sock, a->userns, a->loopback);
+}
+
+#ifdef __SANITIZE_ADDRESS__
+/* AddressSanitizer cannot follow a clone onto a stack of our own: the
+ * sanitized build forks, and waits as the clone below does. */
+static pid_t run_helper(struct helper_args *a)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		helper_main(h->sock, h->userns, loopback);
-	if (pid < 0)
-		return sbx_err_errno(err, -errno, "fork the network helper");
-	h->pid = pid;
+		helper_entry(a);
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return pid;
+}
+#else
+static char helper_stack[64 * 1024] __attribute__((aligned(16)));
+
+/* As posix_spawn() does: the helper runs in our memory, on its own stack,
+ * while we sleep until it exits. No page tables copied, faulted in and
+ * freed for it, and the broker off the CPUs meanwhile, which PID 1's
+ * setup and the helper share. */
+static pid_t run_helper(struct helper_args *a)
+{
+	pid_t pid = clone(helper_entry, helper_stack + sizeof(helper_stack),
+			  CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return pid;
+}
+#endif
+
+int netns_make(struct netns_helper *h, bool loopback, struct sbx_error *err)
+{
+	struct helper_args a = {h->sock, h->userns, loopback};
+
+	if (h->sock < 0)
+		return 0;
+	pid_t pid = run_helper(&a);
 	close_and_reset(&h->sock);
 	close_and_reset(&h->userns);
+	if (pid < 0)
+		return sbx_err_errno(err, -errno, "start the network helper");
 	return 0;
-}
-
-void netns_reap(struct netns_helper *h)
-{
-	if (h->pid <= 0)
-		return;
-	while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	h->pid = -1;
 }
 
 void netns_cleanup(struct netns_helper *h)
 {
 	close_and_reset(&h->sock);
 	close_and_reset(&h->userns);
-	if (h->pid > 0)
-		kill(h->pid, SIGKILL);
-	netns_reap(h);
 }

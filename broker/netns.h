@@ -3,14 +3,15 @@
  * Creating a network namespace initialises every per-namespace part of the
  * network stack and registers lo: about 0.3 ms of CPU here, which clone3
  * would spend before PID 1 even exists. Instead PID 1 is cloned without
- * CLONE_NEWNET, and just before it is released a helper forked from the
- * broker joins the sandbox's user namespace, creates the network namespace there
- * (so the sandbox's user namespace owns it, exactly as after the clone),
- * brings lo up and passes the namespace to PID 1 over a socket pair, while
- * PID 1 mounts its root on the other CPU. PID 1 joins it before it mounts
- * /sys (a fresh sysfs shows the mounter's network namespace), long before
- * the payload exists. The helper's failures reach PID 1, which reports
- * them as its own setup error.
+ * CLONE_NEWNET, and once it is released a helper started by the broker
+ * (as posix_spawn() starts a child: in the broker's memory, the broker
+ * asleep until it exits) joins the sandbox's user namespace, creates the
+ * network namespace there (so the sandbox's user namespace owns it,
+ * exactly as after the clone), brings lo up and passes the namespace to
+ * PID 1 over a socket pair, while PID 1 mounts its root on the other CPU.
+ * PID 1 joins it before it mounts /sys (a fresh sysfs shows the mounter's
+ * network namespace), long before the payload exists. The helper's
+ * failures reach PID 1, which reports them as its own setup error.
  *
  * Not for network { mode: USER }: pasta attaches to the namespace PID 1
  * is cloned with. */
@@ -25,10 +26,9 @@
 struct netns_helper {
 	int sock;   /* our end of the socket pair to PID 1, or -1 */
 	int userns; /* the sandbox's user namespace, or -1 */
-	pid_t pid;  /* the helper, or -1 */
 };
 
-#define NETNS_HELPER_INIT {.sock = -1, .userns = -1, .pid = -1}
+#define NETNS_HELPER_INIT {.sock = -1, .userns = -1}
 
 /* Whether the network namespace of a sandbox cloned with ns_flags under
  * policy p is made by the helper. */
@@ -46,18 +46,16 @@ int netns_prepare(struct netns_helper *h, int *child_sock,
 int netns_open_userns(struct netns_helper *h, pid_t pid1,
 		      struct sbx_error *err);
 
-/* Just before the release: forks the helper, which brings lo up when
- * loopback, and closes the broker's copies of the socket and the user
- * namespace. Returns 0 or -errno with err set. */
-int netns_start(struct netns_helper *h, bool loopback, struct sbx_error *err);
+/* After PID 1's release, before the broker's go: runs the helper to its
+ * end (it brings lo up when loopback) and reaps it, then closes the
+ * broker's copies of the socket and the user namespace; nothing without
+ * a helper (no socket). The helper is gone before the payload can exist:
+ * having joined the sandbox's user namespace, it would count as one of
+ * the sandbox's processes for RLIMIT_NPROC (per user namespace and uid),
+ * the process limit of a run without cgroups, and it shares the broker's
+ * memory. Returns 0, or -errno with err set when it could not start (its
+ * own failures reach PID 1). */
+int netns_make(struct netns_helper *h, bool loopback, struct sbx_error *err);
 
-/* Waits for the helper, which ends on its own within moments of its
- * start, and reaps it. Before the payload exists: having joined the
- * sandbox's user namespace, the helper counts, until reaped, as one of the
- * sandbox's processes for RLIMIT_NPROC (per user namespace and uid), the
- * process limit of a run without cgroups. */
-void netns_reap(struct netns_helper *h);
-
-/* Closes what is still open; kills the helper if it still runs, and reaps
- * it. */
+/* Closes what is still open. */
 void netns_cleanup(struct netns_helper *h);

@@ -170,17 +170,23 @@ static int release_payload(const struct sandbox_config *cfg,
 			   struct sbx_error *err)
 {
 	int join[CHAN_MAX_FDS];
-	int n = cg_finish(cg, cfg->policy, join, ARRAY_SIZE(join), err);
-	int r;
+	bool helper = l->netns.sock >= 0;
+	int n, r;
 
-	if (n < 0)
+	/* The network namespace first: PID 1 needs it at /sys, before it
+	 * needs the groups at the payload's fork. */
+	if ((r = netns_make(&l->netns, cfg->policy->network->mode !=
+			    SBX__NETWORK__MODE__NONE, err)) < 0)
+		return r;
+	if (helper)
+		timing(res, "network namespace", t);
+	if ((n = cg_finish(cg, cfg->policy, join, ARRAY_SIZE(join), err)) < 0)
 		return n;
 	if ((r = send_join(l, join, n, err)) < 0)
 		return r;
 	timing(res, "cgroup limits", t);
 	if (cfg->filter_pending && (r = publish_filter(cfg, res, t, err)) < 0)
 		return r;
-	netns_reap(&l->netns);
 	/* EPIPE: the sandbox failed its setup meanwhile; supervise() reads
 	 * why from the channel. */
 	if (write(l->sync_w, "", 1) != 1 && errno != EPIPE)
