@@ -4,9 +4,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -112,19 +114,33 @@ static pid_t run_helper(struct helper_args *a)
 	return pid;
 }
 #else
-static char helper_stack[64 * 1024] __attribute__((aligned(16)));
+#define HELPER_STACK (64 * 1024)
 
 /* As posix_spawn() does: the helper runs in our memory, on its own stack,
  * while we sleep until it exits. No page tables copied, faulted in and
  * freed for it, and the broker off the CPUs meanwhile, which PID 1's
- * setup and the helper share. */
+ * setup and the helper share. Every signal stays blocked in it: a handler
+ * of a program that embeds sbx must not run there, in memory it shares
+ * with the program. Its stack is the run's own, not a static one: threads
+ * of such a program may run sandboxes at once. */
 static pid_t run_helper(struct helper_args *a)
 {
-	pid_t pid = clone(helper_entry, helper_stack + sizeof(helper_stack),
-			  CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+	_cleanup_free_ char *stack = malloc(HELPER_STACK);
+	sigset_t all, old;
+	pid_t pid;
+	int e;
 
+	if (!stack)
+		return -1;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = clone(helper_entry, stack + HELPER_STACK,
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+	e = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
+	errno = e;
 	return pid;
 }
 #endif
