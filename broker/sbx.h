@@ -3,7 +3,8 @@
  * Lifecycle: load a policy (policies/policy.h: policy_load, policy_merge,
  * policy_finalize), fill a struct sbx_run_opts, call sbx_run(), read the
  * struct sbx_result, free the policy. The library never prints, never exits
- * and keeps no global state; errors come back in struct sbx_error. */
+ * and keeps no global state; errors come back in struct sbx_error. Several
+ * threads may run sandboxes at once (tests/integration/threads.c). */
 #pragma once
 
 #include <stdbool.h>

@@ -15,6 +15,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "syscalls.h"
+
 static int keep_set(char *const *keep, size_t n, struct setup_error *e)
 {
 	capng_clear(CAPNG_SELECT_BOTH);
@@ -86,11 +88,11 @@ int caps_drop_and_switch(char *const *keep, size_t n, uid_t uid, gid_t gid,
 		return setup_fail(e, STEP_CAPS, errno, "clear ambient set");
 	if (n && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return setup_fail(e, STEP_CAPS, errno, "PR_SET_KEEPCAPS");
-	if (set_groups && setgroups(1, &gid) < 0)
+	if (set_groups && sys_setgroups(1, &gid) < 0)
 		return setup_fail(e, STEP_CAPS, errno, "setgroups %u", gid);
-	if (setresgid(gid, gid, gid) < 0)
+	if (sys_setresgid(gid, gid, gid) < 0)
 		return setup_fail(e, STEP_CAPS, errno, "setresgid %u", gid);
-	if (setresuid(uid, uid, uid) < 0)
+	if (sys_setresuid(uid, uid, uid) < 0)
 		return setup_fail(e, STEP_CAPS, errno, "setresuid %u", uid);
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
 		return setup_fail(e, STEP_CAPS, EPERM, "drop capabilities");

@@ -1,13 +1,13 @@
 /* fd hygiene (broker, sandbox init, payload). */
 #include "fds.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include "cleanup.h"
+#include "dirents.h"
 #include "syscalls.h"
 
 static bool kept(int fd, const int *keep, unsigned n)
@@ -21,15 +21,16 @@ static bool kept(int fd, const int *keep, unsigned n)
 /* The slow path for kernels without close_range (< 5.9). */
 static int walk_proc_fds(int from, const int *keep, unsigned n, bool cloexec)
 {
-	_cleanup_closedir_ DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
+	_cleanup_(dents_close) struct dents d = {.fd = -1};
+	unsigned char type;
+	const char *name;
+	int r = dents_open(&d, AT_FDCWD, "/proc/self/fd");
 
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		int fd = atoi(de->d_name);
-		if (de->d_name[0] == '.' || fd < from || fd == dirfd(d) ||
-		    kept(fd, keep, n))
+	if (r < 0)
+		return r;
+	while ((name = dents_next(&d, &type))) {
+		int fd = atoi(name);
+		if (fd < from || fd == d.fd || kept(fd, keep, n))
 			continue;
 		if (cloexec)
 			fcntl(fd, F_SETFD, FD_CLOEXEC);

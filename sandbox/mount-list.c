@@ -35,29 +35,56 @@ static void unescape(char *s)
 	*out = '\0';
 }
 
-/* mountinfo's mount point field (the fifth) of each line below path. A
- * read error ends in -EIO: a mount missed is worse than none listed. */
-static int each_from_mountinfo(const char *mountinfo, const char *path,
-			       int (*fn)(const char *, void *), void *arg)
+/* fn(point, arg) when line's mount point (its fifth field) lies below
+ * path; 0 otherwise. */
+static int line_below(char *line, const char *path,
+		      int (*fn)(const char *, void *), void *arg)
 {
-	_cleanup_fclose_ FILE *f = fopen(mountinfo, "re");
-	_cleanup_free_ char *line = NULL;
-	size_t size = 0;
+	char *point = NULL, *save = NULL, *tok = strtok_r(line, " ", &save);
+
+	for (int i = 0; tok && i < 4; i++)
+		point = tok = strtok_r(NULL, " ", &save);
+	if (!point)
+		return 0;
+	unescape(point);
+	return mu_path_within(point, path) && strcmp(point, path) ?
+		fn(point, arg) : 0;
+}
+
+/* Read in pieces into a buffer on the stack (no stdio: see dirents.h
+ * for why PID 1 does not allocate). */
+int ml_each_in_mountinfo(const char *mountinfo, const char *path,
+			 int (*fn)(const char *, void *), void *arg)
+{
+	_cleanup_close_ int fd = open(mountinfo, O_RDONLY | O_CLOEXEC);
+	/* a line's longest: its two paths escaped, and the rest */
+	char buf[8 * PATH_MAX + 1024];
+	size_t len = 0;
 	int r = 0;
 
-	if (!f)
+	if (fd < 0)
 		return -errno;
-	while (r == 0 && getline(&line, &size, f) > 0) {
-		char *point = NULL, *save = NULL, *tok = strtok_r(line, " ", &save);
-		for (int i = 0; tok && i < 4; i++)
-			point = tok = strtok_r(NULL, " ", &save);
-		if (!point)
-			continue;
-		unescape(point);
-		if (mu_path_within(point, path) && strcmp(point, path))
-			r = fn(point, arg);
+	for (;;) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		char *line = buf, *nl;
+
+		if (n < 0)
+			return -EIO;
+		len += (size_t)n;
+		buf[len] = '\0';
+		while (r == 0 && (nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			r = line_below(line, path, fn, arg);
+			line = nl + 1;
+		}
+		len -= (size_t)(line - buf);
+		memmove(buf, line, len);
+		buf[len] = '\0';
+		if (r || n == 0)
+			return r ? r : len ? line_below(buf, path, fn, arg) : 0;
+		if (len == sizeof(buf) - 1)
+			return -EIO;
 	}
-	return r == 0 && ferror(f) ? -EIO : r;
 }
 
 #define STATMOUNT_SIZE (sizeof(struct sbx_statmount) + 2 * PATH_MAX)
@@ -97,12 +124,15 @@ int ml_each_below(const char *path, const char *mountinfo,
 	/* The first batch decides, before fn sees any mount: all of them
 	 * from listmount, or all from mountinfo. */
 	if (n < 0)
-		return each_from_mountinfo(mountinfo, path, fn, arg);
-	_cleanup_free_ struct sbx_statmount *sm = malloc(STATMOUNT_SIZE);
-	if (!sm)
-		return -ENOMEM;
+		return ml_each_in_mountinfo(mountinfo, path, fn, arg);
+	/* On the stack, not malloc'd: see dirents.h for why PID 1 does
+	 * not allocate. */
+	union {
+		struct sbx_statmount sm;
+		char bytes[STATMOUNT_SIZE];
+	} buf;
 	for (;;) {
-		int r = each_point(ids, n, sm, fn, arg);
+		int r = each_point(ids, n, &buf.sm, fn, arg);
 		if (r || n < BATCH)
 			return r;
 		req.param = ids[n - 1];

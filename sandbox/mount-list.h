@@ -13,3 +13,10 @@
  * path). Returns fn's value, 0, or -errno. */
 int ml_each_below(const char *path, const char *mountinfo,
 		  int (*fn)(const char *point, void *arg), void *arg);
+
+/* The fallback: fn(point, arg) with the mount point of each line of the
+ * mountinfo file below path, until fn returns non-zero. Returns fn's
+ * value, 0, -errno, or -EIO on a read error or an overlong line (a mount
+ * missed is worse than none listed). */
+int ml_each_in_mountinfo(const char *mountinfo, const char *path,
+			 int (*fn)(const char *point, void *arg), void *arg);

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "dirents.h"
 #include "mount-list.h"
 #include "mount-util.h"
 #include "net.h"
@@ -188,32 +189,33 @@ static int overlay_mount(const char *sub, const char *lowers,
  * map would fail (EOVERFLOW). Hidden and replaced ones are left out. */
 static int upper_tops(struct build *b, const char *lower, const char *upper)
 {
-	_cleanup_closedir_ DIR *d = opendir(lower);
+	_cleanup_(dents_close) struct dents d = {.fd = -1};
 	_cleanup_close_ int up = open(upper, O_DIRECTORY | O_PATH | O_CLOEXEC);
-	struct dirent *de;
+	unsigned char type;
+	const char *name;
+	int r = dents_open(&d, AT_FDCWD, lower);
 
-	if (!d || up < 0)
-		return -errno;
-	while ((de = readdir(d))) {
+	if (r < 0 || up < 0)
+		return r < 0 ? r : -errno;
+	while ((name = dents_next(&d, &type))) {
 		char sub[NAME_MAX + 2];
 		struct stat st;
 
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+		if (type != DT_DIR && type != DT_UNKNOWN)
 			continue;
-		snprintf(sub, sizeof(sub), "/%s", de->d_name);
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    mu_replaced_or_hidden(b->fs, sub))
+		snprintf(sub, sizeof(sub), "/%s", name);
+		if (mu_replaced_or_hidden(b->fs, sub))
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fstatat(d.fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			return -errno;
 		if (!S_ISDIR(st.st_mode))
 			continue;
-		if (mkdirat(up, de->d_name, st.st_mode & 07777) < 0 ||
+		if (mkdirat(up, name, st.st_mode & 07777) < 0 ||
 		    ((st.st_mode & (S_ISUID | S_ISGID)) &&
-		     fchmodat(up, de->d_name, st.st_mode & 07777, 0) < 0))
+		     fchmodat(up, name, st.st_mode & 07777, 0) < 0))
 			return -errno;
 	}
-	return 0;
+	return -errno;
 }
 
 /* An overlay of the n_lowers lower directories `lowers` at NEW<sub>, its
@@ -261,15 +263,12 @@ static bool is_hidden(const struct build *b, const char *sub)
 /* Whether the directory at path has no entries. */
 static bool empty_dir_at(const char *path)
 {
-	_cleanup_closedir_ DIR *d = opendir(path);
-	struct dirent *de;
+	_cleanup_(dents_close) struct dents d = {.fd = -1};
+	unsigned char type;
 
-	if (!d)
+	if (dents_open(&d, AT_FDCWD, path) < 0)
 		return false;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			return false;
-	return true;
+	return !dents_next(&d, &type) && errno == 0;
 }
 
 /* An overlay over one empty directory shows what the directory we made for
@@ -346,30 +345,33 @@ static int root_by_entry(struct build *b)
 	for (size_t i = 0; i < n_layers(b); i++) {
 		char dir[PATH_MAX];
 		const char *l = strcmp(layer(b, i), "/") ? layer(b, i) : "";
-		_cleanup_closedir_ DIR *d = mu_join(dir, OLD, l) == 0 ?
-			opendir(dir) : (errno = ENAMETOOLONG, NULL);
-		struct dirent *de;
+		_cleanup_(dents_close) struct dents d = {.fd = -1};
+		unsigned char type;
+		const char *name;
+		int r = mu_join(dir, OLD, l) < 0 ? -ENAMETOOLONG :
+			dents_open(&d, AT_FDCWD, dir);
 
-		if (!d)
-			return setup_fail(b->e, STEP_ROOT, errno,
+		if (r < 0)
+			return setup_fail(b->e, STEP_ROOT, -r,
 					  "open layer %s", layer(b, i));
-		while ((de = readdir(d))) {
+		while ((name = dents_next(&d, &type))) {
 			char lpath[PATH_MAX], target[PATH_MAX];
 			struct stat st;
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			if (mu_pathf(target, NEW "/%s", de->d_name) < 0 ||
+			if (mu_pathf(target, NEW "/%s", name) < 0 ||
 			    (i > 0 && lstat(target, &st) == 0))
 				continue; /* a higher layer has it */
-			if (mu_pathf(lpath, "%s/%s", dir, de->d_name) < 0 ||
+			if (mu_pathf(lpath, "%s/%s", dir, name) < 0 ||
 			    lstat(lpath, &st) < 0)
 				continue;
-			int r = root_entry(b, de->d_name, lpath, &st);
+			r = root_entry(b, name, lpath, &st);
 			if (r < 0)
 				return setup_fail(b->e, STEP_ROOT, -r,
 						  "mount layer %s entry /%s",
-						  layer(b, i), de->d_name);
+						  layer(b, i), name);
 		}
+		if (errno)
+			return setup_fail(b->e, STEP_ROOT, errno,
+					  "list layer %s", layer(b, i));
 	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* The sandbox's setup, step by step (PID 1 of the sandbox, before the
  * payload exists). */
 #include "setup.h"
+#include "syscalls.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -135,11 +136,11 @@ static int become_ns_root(const struct sandbox_config *cfg,
 			  struct setup_error *e)
 {
 	if (cfg->host_root) {
-		if (setresgid(0, 0, 0) < 0)
+		if (sys_setresgid(0, 0, 0) < 0)
 			return setup_fail(e, STEP_IDENTITY, errno, "setresgid 0");
-		if (setgroups(0, NULL) < 0)
+		if (sys_setgroups(0, NULL) < 0)
 			return setup_fail(e, STEP_IDENTITY, errno, "setgroups");
-		if (setresuid(0, 0, 0) < 0)
+		if (sys_setresuid(0, 0, 0) < 0)
 			return setup_fail(e, STEP_IDENTITY, errno, "setresuid 0");
 	}
 	if (cfg->policy->process->die_with_parent &&

@@ -46,6 +46,26 @@ static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags,
 			    sizeof(*attr));
 }
 
+/* The ids of the calling task alone. glibc's setresuid() and friends
+ * change every thread of the process, by the list of threads it keeps:
+ * in PID 1 or the payload, clones of one thread of a broker that may have
+ * others (a program that embeds sbx), that list names threads that do not
+ * exist there, and glibc would wait for them forever. */
+static inline int sys_setresuid(uid_t r, uid_t e, uid_t s)
+{
+	return (int)syscall(SYS_setresuid, r, e, s);
+}
+
+static inline int sys_setresgid(gid_t r, gid_t e, gid_t s)
+{
+	return (int)syscall(SYS_setresgid, r, e, s);
+}
+
+static inline int sys_setgroups(size_t n, const gid_t *list)
+{
+	return (int)syscall(SYS_setgroups, n, list);
+}
+
 static inline int sys_seccomp(unsigned op, unsigned flags, void *args)
 {
 	return (int)syscall(SYS_seccomp, op, flags, args);
