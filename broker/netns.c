@@ -102,15 +102,13 @@ static int helper_entry(void *arg)
 
 #ifdef __SANITIZE_ADDRESS__
 /* AddressSanitizer cannot follow a clone onto a stack of our own: the
- * sanitized build forks, and waits as the clone below does. */
-static pid_t run_helper(struct helper_args *a)
+ * sanitized build forks. */
+static pid_t start_helper(struct helper_args *a)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
 		helper_entry(a);
-	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
 	return pid;
 }
 #else
@@ -123,9 +121,9 @@ static pid_t run_helper(struct helper_args *a)
  * of a program that embeds sbx must not run there, in memory it shares
  * with the program. Its stack is the run's own, not a static one: threads
  * of such a program may run sandboxes at once. */
-static pid_t run_helper(struct helper_args *a)
+static pid_t start_helper(struct helper_args *a)
 {
-	_cleanup_free_ char *stack = malloc(HELPER_STACK);
+	char *stack = malloc(HELPER_STACK);
 	sigset_t all, old;
 	pid_t pid;
 	int e;
@@ -138,8 +136,7 @@ static pid_t run_helper(struct helper_args *a)
 		    CLONE_VM | CLONE_VFORK | SIGCHLD, a);
 	e = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	free(stack); /* the helper has exited: CLONE_VFORK */
 	errno = e;
 	return pid;
 }
@@ -151,11 +148,15 @@ int netns_make(struct netns_helper *h, bool loopback, struct sbx_error *err)
 
 	if (h->sock < 0)
 		return 0;
-	pid_t pid = run_helper(&a);
+	pid_t pid = start_helper(&a);
+	int e = errno;
+
 	close_and_reset(&h->sock);
 	close_and_reset(&h->userns);
 	if (pid < 0)
-		return sbx_err_errno(err, -errno, "start the network helper");
+		return sbx_err_errno(err, -e, "start the network helper");
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 	return 0;
 }
 

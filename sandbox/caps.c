@@ -9,7 +9,6 @@
 
 #include <cap-ng.h>
 #include <errno.h>
-#include <grp.h>
 #include <linux/capability.h>
 #include <stdint.h>
 #include <sys/prctl.h>

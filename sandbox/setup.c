@@ -1,10 +1,8 @@
 /* The sandbox's setup, step by step (PID 1 of the sandbox, before the
  * payload exists). */
 #include "setup.h"
-#include "syscalls.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,6 +20,7 @@
 #include "init.h"
 #include "mounts.h"
 #include "net.h"
+#include "syscalls.h"
 
 static const char *const step_names[STEP_MAX_] = {
 	[STEP_SYNC] = "wait for id maps",
